@@ -10,19 +10,33 @@ package httpmw
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 )
 
 // Middleware wraps a handler.
 type Middleware func(http.Handler) http.Handler
 
-// Chain wraps h in mws. The first middleware is the outermost: it sees the
+// Wrap wraps h in mws. The first middleware is the outermost: it sees the
 // request first and the response last.
-func Chain(h http.Handler, mws ...Middleware) http.Handler {
+func Wrap(h http.Handler, mws ...Middleware) http.Handler {
 	for i := len(mws) - 1; i >= 0; i-- {
 		h = mws[i](h)
 	}
 	return h
+}
+
+// Chain wraps the server's root handler in the standard stack, outermost
+// first: request IDs, access log, metrics (when m is not nil), panic
+// recovery and security headers. Recovery sits inside the log and the
+// metrics so that a panic is logged and counted as the 500 it becomes.
+func Chain(h http.Handler, logger *slog.Logger, m *Metrics) http.Handler {
+	mws := []Middleware{RequestIDs, AccessLog(logger)}
+	if m != nil {
+		mws = append(mws, m.Middleware)
+	}
+	mws = append(mws, Recover(logger), SecurityHeaders)
+	return Wrap(h, mws...)
 }
 
 // info is what the middleware knows about a request. It lives in the

@@ -26,7 +26,7 @@ func stack(t *testing.T, logs *bytes.Buffer, m *Metrics) http.Handler {
 		panic("boom")
 	})
 	logger := slog.New(slog.NewJSONHandler(logs, nil))
-	return Chain(mux, RequestIDs, AccessLog(logger), m.Middleware, Recover(logger), SecurityHeaders)
+	return Chain(mux, logger, m)
 }
 
 func TestRequestID(t *testing.T) {
