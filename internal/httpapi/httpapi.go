@@ -1,0 +1,145 @@
+// Package httpapi is the JSON API under /api/v1: registration of
+// taxpayers, their profiles and history, officer search, identifier
+// checks and imports of the reference registries.
+//
+// Handlers return an error; one adapter (handle) turns it into a response
+// whose status follows the error's kind and whose body is the error shape
+// described in openapi.yaml. JSON request and response shapes are structs
+// of this package, never tags on domain types. Every route is listed once,
+// in the routes table, which a test compares with openapi.yaml.
+package httpapi
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/coretax/coretax/internal/actor"
+	"github.com/coretax/coretax/internal/registration"
+	"github.com/coretax/coretax/internal/registry"
+)
+
+// Importer imports a reference registry file; *registry.Service is one.
+type Importer interface {
+	Import(ctx context.Context, kind registry.Kind, format registry.Format, r io.Reader) (registry.Result, error)
+}
+
+// Config holds what the API serves.
+type Config struct {
+	Registration *registration.Service
+	// Registry imports the reference registries. When nil, the import
+	// route answers 503.
+	Registry Importer
+	// Logger receives the causes of internal errors. When nil, the
+	// default logger is used.
+	Logger *slog.Logger
+	// Now is the clock (it dates a NIK's century in identifier checks).
+	// When nil, time.Now is used.
+	Now func() time.Time
+}
+
+// server holds the dependencies of the handlers.
+type server struct {
+	reg      *registration.Service
+	registry Importer
+	logger   *slog.Logger
+	now      func() time.Time
+}
+
+// route is one entry of the API: a method and a ServeMux path pattern.
+type route struct {
+	method string
+	path   string
+	h      func(*server, http.ResponseWriter, *http.Request) error
+}
+
+// Prefix is the path under which the API is served.
+const Prefix = "/api/v1"
+
+// routes is the API. openapi.yaml describes exactly these (method, path)
+// pairs; TestOpenAPIMatchesRoutes keeps the two in step.
+var routes = []route{
+	{"GET", "/api/v1/openapi.yaml", (*server).openAPI},
+	{"POST", "/api/v1/taxpayers", (*server).register},
+	{"GET", "/api/v1/taxpayers", (*server).search},
+	{"GET", "/api/v1/taxpayers/{npwp}", (*server).taxpayer},
+	{"PATCH", "/api/v1/taxpayers/{npwp}", (*server).updateProfile},
+	{"GET", "/api/v1/taxpayers/{npwp}/profile", (*server).profile},
+	{"GET", "/api/v1/taxpayers/{npwp}/history", (*server).history},
+	{"GET", "/api/v1/taxpayers/{npwp}/represented", (*server).represented},
+	{"POST", "/api/v1/taxpayers/{npwp}/places", (*server).addPlace},
+	{"POST", "/api/v1/taxpayers/{npwp}/parties", (*server).addParty},
+	{"POST", "/api/v1/taxpayers/{npwp}/parties/{id}/end", (*server).endParty},
+	{"POST", "/api/v1/taxpayers/{npwp}/pkp-events", (*server).setPKP},
+	{"POST", "/api/v1/taxpayers/{npwp}/legacy-npwps", (*server).linkNPWP},
+	{"GET", "/api/v1/id/check", (*server).checkID},
+	{"POST", "/api/v1/registries/{kind}/import", (*server).importRegistry},
+}
+
+// New returns the API handler. Mount it at Prefix+"/" on the server's mux,
+// inside httpmw.Chain so that requests carry an ID for error bodies and
+// logs.
+func New(cfg Config) http.Handler {
+	s := &server{reg: cfg.Registration, registry: cfg.Registry, logger: cfg.Logger, now: cfg.Now}
+	if s.logger == nil {
+		s.logger = slog.Default()
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	mux := http.NewServeMux()
+	allowed := map[string][]string{} // path → methods, for 405 answers
+	for _, rt := range routes {
+		mux.Handle(rt.method+" "+rt.path, s.handle(rt.h))
+		allowed[rt.path] = append(allowed[rt.path], rt.method)
+	}
+	// Requests that match no route get the JSON error shape too: 405
+	// with Allow when the path exists under other methods, else 404.
+	paths := http.NewServeMux()
+	for p, ms := range allowed {
+		if slices.Contains(ms, "GET") {
+			ms = append(ms, "HEAD")
+		}
+		allow := strings.Join(ms, ", ")
+		paths.Handle(p, s.handle(func(_ *server, w http.ResponseWriter, r *http.Request) error {
+			w.Header().Set("Allow", allow)
+			return errMethod(r.Method, allow)
+		}))
+	}
+	mux.Handle(Prefix+"/", s.handle(func(_ *server, w http.ResponseWriter, r *http.Request) error {
+		if h, p := paths.Handler(r); p != "" {
+			h.ServeHTTP(w, r)
+			return nil
+		}
+		return errNoRoute(r.URL.Path)
+	}))
+	return mux
+}
+
+// principalFrom returns the principal of a request. It is the one place
+// that decides who is calling: today every caller is anonymous and known
+// only by network address; when accounts and API tokens arrive, they are
+// resolved here and nowhere else.
+//
+// Authorization is not decided here nor in any handler: the registration
+// Service asks its Policy whether the principal may perform each action on
+// each taxpayer.
+func principalFrom(r *http.Request) actor.Actor {
+	return actor.Actor{Kind: actor.Anonymous, Address: clientAddress(r)}
+}
+
+// clientAddress is the address of the peer. Forwarding headers are not
+// trusted: a proxy in front of the server must be configured explicitly
+// before X-Forwarded-For can name the client.
+func clientAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
