@@ -179,3 +179,16 @@ func redact(raw string) string {
 	}
 	return u.Redacted()
 }
+
+// IsEmpty reports whether the database holds no taxpayers and no
+// reference registry records: the only state in which the demo world may
+// be loaded.
+func (db *DB) IsEmpty(ctx context.Context) (bool, error) {
+	var n int
+	err := db.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM taxpayers) + (SELECT count(*) FROM population)
+		+ (SELECT count(*) FROM companies) + (SELECT count(*) FROM immigration)`).Scan(&n)
+	if err != nil {
+		return false, translate(fmt.Errorf("check for data: %w", err))
+	}
+	return n == 0, nil
+}

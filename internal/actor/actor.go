@@ -1,0 +1,77 @@
+// Package actor carries the principal of a request through a context: who
+// is acting, so that services can authorize and every history row can say
+// who made a change.
+package actor
+
+import (
+	"context"
+	"fmt"
+)
+
+// Kind is the class of a principal.
+type Kind string
+
+// The kinds of principal.
+const (
+	Anonymous Kind = "anonymous" // nobody has signed in
+	Taxpayer  Kind = "taxpayer"  // a person acting for themselves or a represented taxpayer
+	Officer   Kind = "officer"   // a tax officer (KPP or Bapenda)
+	System    Kind = "system"    // the system itself: demo loader, imports, jobs
+)
+
+// Actor is the principal of a request.
+type Actor struct {
+	Kind Kind
+	// ID identifies the principal within its kind: an NPWP for a
+	// taxpayer, an officer's user name, a command name for System.
+	ID string
+	// Address is the client's network address, when known.
+	Address string
+}
+
+// String renders the actor for history and audit rows: "officer:budi",
+// "system:demo", "anonymous@203.0.113.9".
+func (a Actor) String() string {
+	s := string(a.Kind)
+	if a.Kind == "" {
+		s = string(Anonymous)
+	}
+	if a.ID != "" {
+		s += ":" + a.ID
+	}
+	if a.Address != "" {
+		s += "@" + a.Address
+	}
+	return s
+}
+
+type ctxKey struct{}
+
+// With returns a context carrying a.
+func With(ctx context.Context, a Actor) context.Context {
+	return context.WithValue(ctx, ctxKey{}, a)
+}
+
+// From returns the actor in ctx, or an anonymous actor when there is none.
+func From(ctx context.Context) Actor {
+	if a, ok := ctx.Value(ctxKey{}).(Actor); ok {
+		return a
+	}
+	return Actor{Kind: Anonymous}
+}
+
+// SystemActor returns a System actor for the named internal task.
+func SystemActor(task string) Actor { return Actor{Kind: System, ID: task} }
+
+// Describe is a short human description for pages ("tax officer budi").
+func (a Actor) Describe() string {
+	switch a.Kind {
+	case Officer:
+		return fmt.Sprintf("tax officer %s", a.ID)
+	case Taxpayer:
+		return fmt.Sprintf("taxpayer %s", a.ID)
+	case System:
+		return fmt.Sprintf("system (%s)", a.ID)
+	}
+	return "anonymous"
+}
