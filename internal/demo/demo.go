@@ -1,0 +1,157 @@
+// Package demo loads a small, realistic world into an empty system through
+// the same services a user would use: the reference registries are
+// imported from CSV like an office would, and every taxpayer is registered
+// through the registration service with its checks.
+//
+// The world: PT Surya Kencana Villas, a PT PMA in Badung with an Austrian
+// director (whose passport is in the immigration registry) as main PIC, a
+// Balinese commissioner and two places of business; a resident employee
+// and a freelance designer in Denpasar; and an individual villa owner in
+// Gianyar.
+package demo
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"fmt"
+
+	"github.com/coretax/coretax/internal/actor"
+	"github.com/coretax/coretax/internal/registration"
+	"github.com/coretax/coretax/internal/registry"
+)
+
+//go:embed data/*.csv
+var data embed.FS
+
+// Services are what the demo needs.
+type Services struct {
+	Registry     *registry.Service
+	Registration *registration.Service
+}
+
+// World names what was loaded, for the notes printed on start.
+type World struct {
+	Company    registration.Taxpayer
+	Director   registration.Taxpayer
+	Employee   registration.Taxpayer
+	Designer   registration.Taxpayer
+	VillaOwner registration.Taxpayer
+	Branch     registration.PlaceOfBusiness
+}
+
+// Load loads the demo world. The caller must make sure the system is
+// empty: the demo never runs on a data directory that already holds
+// data.
+func Load(ctx context.Context, s Services) (World, error) {
+	var w World
+	ctx = actor.With(ctx, actor.SystemActor("demo"))
+	for _, kind := range []registry.Kind{registry.KindPopulation, registry.KindCompany, registry.KindImmigration} {
+		b, err := data.ReadFile("data/" + string(kind) + ".csv")
+		if err != nil {
+			return w, err
+		}
+		if _, err := s.Registry.Import(ctx, kind, registry.CSV, bytes.NewReader(b)); err != nil {
+			return w, fmt.Errorf("demo: import %s registry: %w", kind, err)
+		}
+	}
+	reg := s.Registration
+	var err error
+	step := func(what string, f func() error) {
+		if err == nil {
+			if e := f(); e != nil {
+				err = fmt.Errorf("demo: %s: %w", what, e)
+			}
+		}
+	}
+	step("register the director", func() (e error) {
+		w.Director, e = reg.Register(ctx, registration.Application{
+			Kind: string(registration.ForeignIndividual), Name: "Johann Gruber",
+			PassportNumber: "U4481233", Nationality: "AUT",
+			Address: registration.AddressInput{Street: "Jl. Pantai Berawa No. 34, Tibubeneng",
+				ProvinceCode: "51", RegencyCode: "5103", DistrictCode: "510306", PostalCode: "80361"},
+			Email: "johann.gruber@suryakencana.example", Mobile: "+43 664 1234567",
+		})
+		return e
+	})
+	step("register the company", func() (e error) {
+		w.Company, e = reg.Register(ctx, registration.Application{
+			Kind: string(registration.Entity), Name: "PT Surya Kencana Villas", EntityForm: "PT_PMA",
+			DeedNumber: "12", RegistryNumber: "9120001234567",
+			Address: registration.AddressInput{Street: "Jl. Raya Uluwatu No. 88, Jimbaran",
+				ProvinceCode: "51", RegencyCode: "5103", DistrictCode: "510305", PostalCode: "80361"},
+			Email: "finance@suryakencana.example", Mobile: "081338801234",
+		})
+		return e
+	})
+	npwp := func() string { return string(w.Company.NPWP) }
+	version := 1
+	step("open a second place of business", func() (e error) {
+		w.Branch, e = reg.AddPlace(ctx, npwp(), registration.PlaceInput{Version: version, Name: "Villa Surya Canggu",
+			Address: registration.AddressInput{Street: "Jl. Pantai Batu Bolong No. 5, Canggu",
+				ProvinceCode: "51", RegencyCode: "5103", DistrictCode: "510306", PostalCode: "80351"}})
+		version++
+		return e
+	})
+	step("appoint the director as main PIC", func() (e error) {
+		_, e = reg.AddParty(ctx, npwp(), registration.PartyInput{Version: version, Relation: "director",
+			NPWP: string(w.Director.NPWP), ValidFrom: "2024-01-15", MainPIC: true})
+		version++
+		return e
+	})
+	step("add the commissioner", func() (e error) {
+		_, e = reg.AddParty(ctx, npwp(), registration.PartyInput{Version: version, Relation: "commissioner",
+			Name: "I Wayan Santika", NIK: "5103013011750004", ValidFrom: "2024-01-15"})
+		version++
+		return e
+	})
+	step("record the PKP confirmation", func() (e error) {
+		_, e = reg.SetPKP(ctx, npwp(), version, registration.PKPConfirmed, "2024-07-01", "turnover passed Rp 4.8 billion (PMK 197/PMK.03/2013)")
+		version++
+		return e
+	})
+	step("register the employee", func() (e error) {
+		w.Employee, e = reg.Register(ctx, registration.Application{
+			Kind: string(registration.ResidentIndividual), Name: "Made Wirawan", NIK: "5171031204900003",
+			Address: registration.AddressInput{Street: "Jl. Gunung Agung No. 17", ProvinceCode: "51",
+				RegencyCode: "5171", DistrictCode: "517103", PostalCode: "80119"},
+			Email: "made.wirawan@mail.example", Mobile: "0812 3760 4411",
+		})
+		return e
+	})
+	step("register the designer", func() (e error) {
+		w.Designer, e = reg.Register(ctx, registration.Application{
+			Kind: string(registration.ResidentIndividual), Name: "Ni Luh Putu Ayu Lestari", NIK: "5171016308950002",
+			Address: registration.AddressInput{Street: "Jl. Tukad Badung No. 8", ProvinceCode: "51",
+				RegencyCode: "5171", DistrictCode: "517101", PostalCode: "80226"},
+			Email: "ayu.lestari@studio.example", Mobile: "+62 813 3900 2250",
+		})
+		return e
+	})
+	step("register the villa owner", func() (e error) {
+		w.VillaOwner, e = reg.Register(ctx, registration.Application{
+			Kind: string(registration.ResidentIndividual), Name: "I Ketut Sudarma", NIK: "5104050502680001",
+			Address: registration.AddressInput{Street: "Jl. Raya Pengosekan, Banjar Kutuh", ProvinceCode: "51",
+				RegencyCode: "5104", DistrictCode: "510405", PostalCode: "80571"},
+			Email: "ketut.sudarma@villa.example", Mobile: "0878 6100 7788",
+		})
+		return e
+	})
+	return w, err
+}
+
+// Notes are the things to try, printed on start and shown on the home
+// page. baseURL is where the server listens, e.g. http://127.0.0.1:8080.
+func (w World) Notes(baseURL string) []string {
+	return []string{
+		fmt.Sprintf("PT PMA in Badung with two places of business, an Austrian director as main PIC and PKP status: %s/taxpayers/%s", baseURL, w.Company.NPWP),
+		fmt.Sprintf("The Austrian director, registered by passport: %s/taxpayers/%s", baseURL, w.Director.NPWP),
+		fmt.Sprintf("A resident employee (NIK as NPWP): %s/taxpayers/%s", baseURL, w.Employee.NPWP),
+		fmt.Sprintf("A freelance designer: %s/taxpayers/%s", baseURL, w.Designer.NPWP),
+		fmt.Sprintf("A villa owner in Gianyar: %s/taxpayers/%s", baseURL, w.VillaOwner.NPWP),
+		fmt.Sprintf("Search as an officer: %s/officer/taxpayers?q=surya", baseURL),
+		fmt.Sprintf("Register a taxpayer; try the unregistered NIK 5171016308950003 to see a registry mismatch: %s/register", baseURL),
+		fmt.Sprintf("The API: curl %s/api/v1/taxpayers/%s/profile", baseURL, w.Company.NPWP),
+		"Check identifiers offline: go run ./cmd/coretax id check 5104050502680001 013121660091000",
+	}
+}
