@@ -14,16 +14,25 @@ import (
 // with spaces.
 func isSeparator(r rune) bool { return r == '.' || r == '-' || unicode.IsSpace(r) }
 
-// compact returns s without separators, upper-cased.
+// compact returns s without separators, ASCII letters upper-cased.
 func compact(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
 		if !isSeparator(r) {
-			b.WriteRune(unicode.ToUpper(r))
+			b.WriteRune(asciiUpper(r))
 		}
 	}
 	return b.String()
+}
+
+// asciiUpper upper-cases a–z only. unicode.ToUpper would also turn "ſ" and
+// "ı" into S and I, letting them pass as ASCII.
+func asciiUpper(r rune) rune {
+	if r >= 'a' && r <= 'z' {
+		return r - 'a' + 'A'
+	}
+	return r
 }
 
 // digitsOnly returns the digits of s and, if s has a character that is
@@ -54,7 +63,7 @@ func alnumOnly(s string) (string, string) {
 	pos := 0
 	for _, r := range s {
 		pos++
-		u := unicode.ToUpper(r)
+		u := asciiUpper(r)
 		switch {
 		case (u >= '0' && u <= '9') || (u >= 'A' && u <= 'Z'):
 			b.WriteRune(u)
