@@ -1,0 +1,287 @@
+// Package web serves the server-rendered pages: a home page, taxpayer
+// registration, the taxpayer profile with its forms, and the officer
+// search. Templates and static files are embedded.
+//
+// Every page works without JavaScript; htmx (static/htmx.min.js) adds
+// live search, inline checks and area lists that follow the chosen
+// province. Forms follow POST-redirect-GET, are re-rendered with status
+// 422 and the messages next to the fields when the input is rejected,
+// and carry a CSRF token checked on every POST (see csrf.go).
+package web
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/coretax/coretax/internal/actor"
+	"github.com/coretax/coretax/internal/errs"
+	"github.com/coretax/coretax/internal/httpmw"
+	"github.com/coretax/coretax/internal/registration"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+// Config holds what the pages show.
+type Config struct {
+	Registration *registration.Service
+	// Logger receives the causes of internal errors. When nil, the
+	// default logger is used.
+	Logger *slog.Logger
+	// DemoNotes are shown on the home page when the server runs with
+	// demo data: what to try.
+	DemoNotes []string
+}
+
+// server holds the dependencies of the handlers.
+type server struct {
+	reg       *registration.Service
+	logger    *slog.Logger
+	demoNotes []string
+	pages     map[string]*template.Template
+}
+
+// route is one page or form of the site.
+type route struct {
+	pattern string
+	h       func(*server, http.ResponseWriter, *http.Request) error
+}
+
+var routes = []route{
+	{"GET /{$}", (*server).home},
+	{"GET /register", (*server).registerForm},
+	{"POST /register", (*server).register},
+	{"GET /register/check", (*server).check},
+	{"GET /areas", (*server).areas},
+	{"GET /taxpayers/{npwp}", (*server).profile},
+	{"POST /taxpayers/{npwp}/places", (*server).addPlace},
+	{"POST /taxpayers/{npwp}/parties", (*server).addParty},
+	{"POST /taxpayers/{npwp}/parties/{id}/end", (*server).endParty},
+	{"POST /taxpayers/{npwp}/pkp", (*server).setPKP},
+	{"POST /taxpayers/{npwp}/links", (*server).linkNPWP},
+	{"GET /officer/taxpayers", (*server).search},
+}
+
+// New returns the handler of the pages. Mount it at "/" on the server's
+// mux, inside httpmw.Chain (which sets the security headers the pages rely
+// on: the content security policy allows scripts and styles from this
+// origin only).
+func New(cfg Config) (http.Handler, error) {
+	s := &server{reg: cfg.Registration, logger: cfg.Logger, demoNotes: cfg.DemoNotes}
+	if s.logger == nil {
+		s.logger = slog.Default()
+	}
+	var err error
+	if s.pages, err = parsePages(); err != nil {
+		return nil, err
+	}
+	static, err := fs.Sub(staticFiles, "static")
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	for _, rt := range routes {
+		mux.Handle(rt.pattern, s.handle(rt.h))
+	}
+	files := http.StripPrefix("/static/", http.FileServerFS(static))
+	mux.Handle("GET /static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		httpmw.NoteRoute(r)
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		files.ServeHTTP(w, r)
+	}))
+	mux.Handle("/", s.handle(func(s *server, w http.ResponseWriter, r *http.Request) error {
+		return errs.Errorf(errs.NotFound, "there is no page at %s", r.URL.Path)
+	}))
+	return mux, nil
+}
+
+// parsePages parses each page template together with the layout and the
+// shared partials.
+func parsePages() (map[string]*template.Template, error) {
+	names, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, name := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(name, "templates/"), ".html")
+		if base == "layout" || base == "partials" {
+			continue
+		}
+		t, err := template.New(base).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials.html", name)
+		if err != nil {
+			return nil, fmt.Errorf("parse template %s: %w", name, err)
+		}
+		pages[base] = t
+	}
+	return pages, nil
+}
+
+// principalFrom returns the principal of a request. It is the one place
+// that decides who is browsing: today everyone is anonymous and known
+// only by network address; when accounts and sessions arrive they are
+// resolved here.
+//
+// Authorization is not decided here nor in any handler: the registration
+// Service asks its Policy whether the principal may perform each action on
+// each taxpayer, and the pages show what it answers.
+func principalFrom(r *http.Request) actor.Actor {
+	addr := r.RemoteAddr
+	if i := strings.LastIndexByte(addr, ':'); i > 0 {
+		addr = strings.Trim(addr[:i], "[]")
+	}
+	return actor.Actor{Kind: actor.Anonymous, Address: addr}
+}
+
+// handle adapts a handler that returns an error. It checks the CSRF token
+// of every POST, puts the principal in the context, and renders an error
+// page for an error the handler did not handle itself.
+func (s *server) handle(h func(*server, http.ResponseWriter, *http.Request) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		httpmw.NoteRoute(r)
+		w.Header().Set("Cache-Control", "no-store")
+		r = r.WithContext(actor.With(r.Context(), principalFrom(r)))
+		var err error
+		if r.Method == http.MethodPost {
+			err = checkCSRF(r)
+		}
+		if err == nil {
+			err = h(s, w, r)
+		}
+		if err != nil {
+			s.renderError(w, r, err)
+		}
+	})
+}
+
+// errorPage is the view of an error.
+type errorPage struct {
+	page
+	Status  int
+	Heading string
+	Message string
+}
+
+func (s *server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	p := errorPage{page: s.newPage(w, r, "Error", "")}
+	var csrf *csrfError
+	switch kind := errs.KindOf(err); {
+	case errors.As(err, &csrf):
+		p.Status, p.Heading = http.StatusForbidden, "This form cannot be accepted"
+		p.Message = csrf.msg
+	case kind == errs.Internal || kind == errs.Unavailable:
+		p.Status = http.StatusInternalServerError
+		p.Heading = "Something went wrong on our side"
+		if kind == errs.Unavailable {
+			p.Status, p.Heading = http.StatusServiceUnavailable, "The service is unavailable"
+		}
+		p.Message = errs.Message(err)
+		s.logger.ErrorContext(r.Context(), "page failed",
+			slog.String("err", err.Error()),
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.String("request_id", p.RequestID))
+	default:
+		p.Status = statusOf(kind)
+		p.Heading = map[errs.Kind]string{
+			errs.Invalid:         "The request is not valid",
+			errs.NotFound:        "Not found",
+			errs.Conflict:        "The request clashes with what is stored",
+			errs.Unauthenticated: "Please sign in",
+			errs.Forbidden:       "You may not do this",
+		}[kind]
+		p.Message = errs.Message(err)
+		for _, f := range errs.FieldsOf(err) {
+			p.Message += "; " + f.Field + ": " + f.Message
+		}
+	}
+	p.Title = p.Heading
+	s.render(w, r, p.Status, "error", p)
+}
+
+// statusOf maps an error kind to an HTTP status.
+func statusOf(k errs.Kind) int {
+	switch k {
+	case errs.Invalid:
+		return http.StatusUnprocessableEntity
+	case errs.NotFound:
+		return http.StatusNotFound
+	case errs.Conflict:
+		return http.StatusConflict
+	case errs.Unauthenticated:
+		return http.StatusUnauthorized
+	case errs.Forbidden:
+		return http.StatusForbidden
+	case errs.Unavailable:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+// page is what the layout needs from every view.
+type page struct {
+	Title     string
+	Nav       string // the active navigation entry: home, register, search
+	CSRF      string // the token for the forms of the page
+	RequestID string
+}
+
+func (s *server) newPage(w http.ResponseWriter, r *http.Request, title, nav string) page {
+	return page{Title: title, Nav: nav, CSRF: csrfToken(w, r), RequestID: httpmw.RequestID(r.Context())}
+}
+
+// render executes a page template into a buffer first, so that a template
+// error becomes a clean 500 instead of half a page.
+func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	s.renderTemplate(w, r, status, name, "layout", data)
+}
+
+// renderFragment renders one named template of a page without the layout,
+// for htmx requests.
+func (s *server) renderFragment(w http.ResponseWriter, r *http.Request, status int, page, fragment string, data any) {
+	s.renderTemplate(w, r, status, page, fragment, data)
+}
+
+func (s *server) renderTemplate(w http.ResponseWriter, r *http.Request, status int, page, name string, data any) {
+	t, ok := s.pages[page]
+	var b strings.Builder
+	var err error
+	if !ok {
+		err = fmt.Errorf("no template %s", page)
+	} else {
+		err = t.ExecuteTemplate(&b, name, data)
+	}
+	if err != nil {
+		s.logger.ErrorContext(r.Context(), "render page", slog.String("page", page), slog.String("err", err.Error()),
+			slog.String("request_id", httpmw.RequestID(r.Context())))
+		http.Error(w, "internal error; the failure has been logged (request ID "+httpmw.RequestID(r.Context())+")", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write([]byte(b.String()))
+}
+
+// seeOther redirects after a successful POST (POST-redirect-GET).
+func seeOther(w http.ResponseWriter, r *http.Request, url string) error {
+	http.Redirect(w, r, url, http.StatusSeeOther)
+	return nil
+}
+
+// date renders a date as YYYY-MM-DD, or "" for none.
+func date(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.DateOnly)
+}
