@@ -8,30 +8,28 @@ import (
 	"github.com/coretax/coretax/internal/taxid"
 )
 
-// IDCheck is the JSON form of a taxid.Result, shared by GET /id/check and
-// `coretax id check --json` so that both print the same object.
+// IDCheck is the JSON form of a taxid.Result: the object that
+// `coretax id check --json` prints for each value, member for member, so
+// that the CLI can use this type (and NewIDCheck) instead of its own.
 type IDCheck struct {
 	Input      string   `json:"input"`
 	Kind       string   `json:"kind"`
 	Valid      bool     `json:"valid"`
-	Normalized string   `json:"normalized,omitempty"`
-	Display    string   `json:"display,omitempty"`
+	Normalized string   `json:"normalized"`
 	Warnings   []string `json:"warnings"`
 	Errors     []string `json:"errors"`
 	NIK        *NIKInfo `json:"nik,omitempty"`
 }
 
-// NIKInfo is what a NIK says about its holder.
+// NIKInfo is what a NIK (or an NPWP that is a NIK) says about its holder.
 type NIKInfo struct {
+	BirthDate    string `json:"birth_date"`
+	Sex          string `json:"sex"`
 	ProvinceCode string `json:"province_code"`
 	Province     string `json:"province"`
 	RegencyCode  string `json:"regency_code"`
 	Regency      string `json:"regency"`
 	DistrictCode string `json:"district_code"`
-	District     string `json:"district"`
-	BirthDate    string `json:"birth_date"`
-	Sex          string `json:"sex"`
-	Serial       string `json:"serial"`
 }
 
 // NewIDCheck converts the result of taxid.Check.
@@ -41,21 +39,18 @@ func NewIDCheck(r taxid.Result) IDCheck {
 		Kind:       string(r.Kind),
 		Valid:      r.Valid,
 		Normalized: r.Normalized,
-		Display:    r.Display,
 		Warnings:   append([]string{}, r.Warnings...),
 		Errors:     append([]string{}, r.Errors...),
 	}
 	if n := r.NIK; n != nil {
 		out.NIK = &NIKInfo{
+			BirthDate:    date(n.BirthDate),
+			Sex:          string(n.Sex),
 			ProvinceCode: n.ProvinceCode,
 			Province:     n.Province,
 			RegencyCode:  n.RegencyCode,
 			Regency:      n.Regency,
 			DistrictCode: n.DistrictCode,
-			District:     n.District,
-			BirthDate:    date(n.BirthDate),
-			Sex:          string(n.Sex),
-			Serial:       n.Serial,
 		}
 	}
 	return out
