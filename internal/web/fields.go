@@ -265,7 +265,51 @@ func linkify(s string) template.HTML {
 	return template.HTML(b.String())
 }
 
+// fieldLabels names the fields in error summaries the way the forms
+// label them.
+var fieldLabels = map[string]string{
+	"kind":                  "Kind of taxpayer",
+	"name":                  "Name",
+	"nik":                   "NIK",
+	"legacy_npwp":           "Legacy NPWP",
+	"passport_number":       "Passport number",
+	"nationality":           "Nationality",
+	"stay_permit_kind":      "Stay permit kind",
+	"stay_permit_number":    "Stay permit number",
+	"stay_permit_expires":   "Stay permit expiry",
+	"entity_form":           "Legal form",
+	"deed_number":           "Deed number",
+	"registry_number":       "Company registry number",
+	"address.street":        "Street",
+	"address.province_code": "Province",
+	"address.regency_code":  "Regency or city",
+	"address.district_code": "District",
+	"address.postal_code":   "Postal code",
+	"email":                 "E-mail",
+	"mobile":                "Mobile number",
+	"relation":              "Relation",
+	"npwp":                  "NPWP",
+	"share_percent":         "Share",
+	"valid_from":            "First day",
+	"valid_until":           "Last day",
+	"main_pic":              "Main PIC",
+	"event":                 "Change",
+	"effective_date":        "Effective date",
+	"note":                  "Note",
+	"version":               "Version",
+	"q":                     "Search",
+}
+
+// fieldLabel returns the label of a field, or its name.
+func fieldLabel(name string) string {
+	if l, ok := fieldLabels[name]; ok {
+		return l
+	}
+	return name
+}
+
 var funcs = template.FuncMap{
+	"label":     fieldLabel,
 	"field":     newField,
 	"choices":   choices,
 	"provinces": provinceChoices,

@@ -66,6 +66,7 @@ type placeView struct {
 type partyView struct {
 	ID                             int64
 	Relation, Name, NPWP, Identity string
+	NPWPFormatted                  string
 	SharePercent                   string
 	MainPIC, Active                bool
 	ValidFrom, ValidUntil          string
@@ -178,15 +179,16 @@ func newTaxpayerView(t registration.Taxpayer) taxpayerView {
 
 func newPartyView(r registration.RelatedParty, today time.Time) partyView {
 	v := partyView{
-		ID:           r.ID,
-		Relation:     string(r.Relation),
-		Name:         r.Name,
-		NPWP:         string(r.PartyNPWP),
-		MainPIC:      r.MainPIC,
-		Active:       r.ActiveOn(today),
-		ValidFrom:    date(r.ValidFrom),
-		ValidUntil:   date(r.ValidUntil),
-		SharePercent: sharePercent(r.ShareBP),
+		ID:            r.ID,
+		Relation:      string(r.Relation),
+		Name:          r.Name,
+		NPWP:          string(r.PartyNPWP),
+		NPWPFormatted: r.PartyNPWP.Format(),
+		MainPIC:       r.MainPIC,
+		Active:        r.ActiveOn(today),
+		ValidFrom:     date(r.ValidFrom),
+		ValidUntil:    date(r.ValidUntil),
+		SharePercent:  sharePercent(r.ShareBP),
 	}
 	switch {
 	case r.NIK != "":

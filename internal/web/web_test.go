@@ -197,7 +197,7 @@ func TestRegisterErrors(t *testing.T) {
 		`<p class="field-error" id="address-regency_code-error">is not a regency or city code`,
 		`aria-describedby="address-regency_code-error" aria-invalid="true"`,
 		`<p class="field-error" id="email-error">is not an e-mail address`,
-		`<a href="#email">email</a>`,
+		`<a href="#email">E-mail</a>`,
 		`value="Made Wirawan"`)
 
 	// A clash with a registered taxpayer is a 409 with the message next
