@@ -16,6 +16,7 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -136,9 +137,9 @@ func parsePages() (map[string]*template.Template, error) {
 // Service asks its Policy whether the principal may perform each action on
 // each taxpayer, and the pages show what it answers.
 func principalFrom(r *http.Request) actor.Actor {
-	addr := r.RemoteAddr
-	if i := strings.LastIndexByte(addr, ':'); i > 0 {
-		addr = strings.Trim(addr[:i], "[]")
+	addr, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		addr = r.RemoteAddr
 	}
 	return actor.Actor{Kind: actor.Anonymous, Address: addr}
 }
