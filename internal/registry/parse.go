@@ -212,6 +212,9 @@ func (p *problems) err(kind Kind, rows int) error {
 		}
 	}
 	what := fmt.Sprintf("%d of %d rows have errors", len(bad), rows)
+	if len(bad) == 1 {
+		what = fmt.Sprintf("1 of %d rows has errors", rows)
+	}
 	if p.inFile {
 		what = "the file has errors"
 	}
