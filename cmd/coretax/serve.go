@@ -1,0 +1,212 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/coretax/coretax/internal/demo"
+	"github.com/coretax/coretax/internal/httpapi"
+	"github.com/coretax/coretax/internal/httpmw"
+	"github.com/coretax/coretax/internal/registration"
+	"github.com/coretax/coretax/internal/registry"
+	"github.com/coretax/coretax/internal/storage"
+	"github.com/coretax/coretax/internal/web"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+const serveUsage = `
+Usage: coretax serve [--addr HOST:PORT] [--data DIR] [--database-url URL] [--demo]
+
+Starts the HTTP server: the JSON API under /api/v1 (described at
+/api/v1/openapi.yaml), the web pages under /, GET /healthz (the process is
+up), GET /readyz (the database answers) and GET /metrics (Prometheus).
+
+The database is migrated on start. Without --database-url the embedded
+SQLite database in --data is used (created on first start); with a
+postgres:// URL, PostgreSQL.
+
+--demo loads a small demo world (a PT PMA in Badung with an Austrian
+director, a resident employee, a freelance designer, a villa owner in
+Gianyar, and the reference registries they match) and prints what to try.
+It only loads into an empty database; on a data directory that already
+holds data it serves what is there.
+
+SIGINT or SIGTERM stops the server gracefully: new connections are refused
+and requests in flight get up to 15 seconds to finish.
+
+Every flag can also be set with an environment variable: CORETAX_ADDR,
+CORETAX_DATA, CORETAX_DATABASE_URL, CORETAX_DEMO=true, CORETAX_LOG_FORMAT
+(text or json), CORETAX_LOG_LEVEL (debug, info, warn, error).
+`
+
+func runServe(ctx context.Context, a *app, args []string) error {
+	fs := a.newFlagSet("serve", serveUsage)
+	addr := fs.String("addr", a.envDefault("CORETAX_ADDR", "127.0.0.1:8080"), "address to listen on (env CORETAX_ADDR)")
+	sf := a.addStorageFlags(fs)
+	withDemo := fs.Bool("demo", a.envDefault("CORETAX_DEMO", "") == "true", "load the demo world into an empty database (env CORETAX_DEMO=true)")
+	logFormat := fs.String("log-format", a.envDefault("CORETAX_LOG_FORMAT", "text"), "log format: text or json (env CORETAX_LOG_FORMAT)")
+	logLevel := fs.String("log-level", a.envDefault("CORETAX_LOG_LEVEL", "info"), "log level: debug, info, warn or error (env CORETAX_LOG_LEVEL)")
+	if err := a.parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return &usageError{msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	logger, err := newLogger(a, *logFormat, *logLevel)
+	if err != nil {
+		return &usageError{msg: err.Error()}
+	}
+
+	db, applied, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	for _, m := range applied {
+		logger.Info("applied migration", "version", m.Version, "name", m.Name)
+	}
+	logger.Info("database ready", "database", db.String())
+
+	svc := newServices(db)
+	var notes []string
+	if *withDemo {
+		notes, err = loadDemo(ctx, db, svc, "http://"+displayAddr(*addr), logger)
+		if err != nil {
+			return err
+		}
+	}
+
+	metrics := httpmw.NewMetrics()
+	metrics.Registry().MustRegister(collectors.NewDBStatsCollector(db.SQL(), db.Dialect().String()))
+	api := httpapi.New(httpapi.Config{Registration: svc.registration, Registry: svc.registry, Logger: logger})
+	pages, err := web.New(web.Config{Registration: svc.registration, Logger: logger, DemoNotes: notes})
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/api/v1/", api)
+	mux.Handle("/", pages)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if err := db.Ping(r.Context()); err != nil {
+			logger.Error("readiness check failed", "err", err, "request_id", httpmw.RequestID(r.Context()))
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintln(w, "database unavailable")
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	mux.Handle("GET /metrics", metrics.Handler())
+
+	srv := &http.Server{
+		Addr:              *addr,
+		Handler:           httpmw.Chain(mux, logger, metrics),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute, // bulk uploads
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	logger.Info("serving", "addr", "http://"+displayAddr(ln.Addr().String()), "version", versionString())
+	if len(notes) > 0 {
+		fmt.Fprintln(a.stdout, "\nDemo world loaded. Things to try:")
+		for _, n := range notes {
+			fmt.Fprintln(a.stdout, "  - "+n)
+		}
+		fmt.Fprintln(a.stdout)
+	}
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// services are the domain services wired to storage.
+type services struct {
+	registry     *registry.Service
+	registration *registration.Service
+}
+
+func newServices(db *storage.DB) services {
+	now := time.Now
+	reg := registry.NewService(db.Registry(), now)
+	return services{
+		registry:     reg,
+		registration: registration.NewService(db.Registration(), db.Registry(), registration.OpenPolicy(), now, registration.DefaultConfig()),
+	}
+}
+
+// loadDemo loads the demo world into an empty database and returns the
+// notes to print; on a database with data it loads nothing.
+func loadDemo(ctx context.Context, db *storage.DB, svc services, baseURL string, logger *slog.Logger) ([]string, error) {
+	empty, err := db.IsEmpty(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !empty {
+		logger.Warn("--demo: the database already holds data; the demo world is loaded only into an empty one, so serving what is there", "database", db.String())
+		return nil, nil
+	}
+	w, err := demo.Load(ctx, demo.Services{Registry: svc.registry, Registration: svc.registration})
+	if err != nil {
+		return nil, err
+	}
+	logger.Info("demo world loaded", "company", w.Company.NPWP)
+	return w.Notes(baseURL), nil
+}
+
+// displayAddr turns a listen address into one a browser can open.
+func displayAddr(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+func newLogger(a *app, format, level string) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level %q: use debug, info, warn or error", level)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch strings.ToLower(format) {
+	case "text":
+		return slog.New(slog.NewTextHandler(a.stderr, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(a.stderr, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format %q: use text or json", format)
+}
