@@ -43,7 +43,7 @@ func readJSON(in io.Reader, kind Kind, b builder, p *problems) (int, error) {
 			return rows, nil
 		}
 		start := int(dec.InputOffset()) - len(raw)
-		r := jsonObject(raw, start, fmt.Sprintf("[%d]", rows), src, kind, p)
+		r := jsonObject(raw, start, fmt.Sprintf("[%d]", rows), src, kind, "member", jsonMembers(kind), p)
 		rows++
 		if r != nil {
 			b.add(r, p)
@@ -76,14 +76,11 @@ func jsonMembers(kind Kind) []string {
 	return columnNames(Columns(kind))
 }
 
-// jsonObject turns one array element, which starts at offset base of the
-// file, into a row. It returns nil when the element is not an object.
-func jsonObject(raw []byte, base int, path string, src *lineIndex, kind Kind, p *problems) *row {
-	allowed := jsonMembers(kind)
-	nested := kind == KindCompany && !strings.Contains(path, ".")
-	if !nested && kind == KindCompany {
-		allowed = officerMembers
-	}
+// jsonObject turns an object that starts at offset base of the file into
+// a row. members are the names allowed in it, what names them in messages
+// ("member", "officer member"). It returns nil when the value is not an
+// object.
+func jsonObject(raw []byte, base int, path string, src *lineIndex, kind Kind, what string, members []string, p *problems) *row {
 	r := &row{
 		path:    path,
 		src:     src,
@@ -92,7 +89,7 @@ func jsonObject(raw []byte, base int, path string, src *lineIndex, kind Kind, p 
 		offsets: map[string]int{},
 	}
 	if raw[0] != '{' {
-		p.addRow(r, "must be a JSON object {...} with the members %s", strings.Join(allowed, ", "))
+		p.addRow(r, "must be a JSON object {...} with the members %s", strings.Join(members, ", "))
 		return nil
 	}
 	d := json.NewDecoder(bytes.NewReader(raw))
@@ -119,14 +116,10 @@ func jsonObject(raw []byte, base int, path string, src *lineIndex, kind Kind, p 
 		}
 		r.offsets[key] = off
 		switch {
-		case !slices.Contains(allowed, key):
-			what := "member"
-			if !nested && kind == KindCompany {
-				what = "officer member"
-			}
-			p.add(r, key, "", "%s", unknownMessage(kind, what, allowed))
-		case nested && key == "officers":
-			r.officers = jsonOfficers(v, off, path, src, p, r)
+		case !slices.Contains(members, key):
+			p.add(r, key, "", "%s", unknownMessage(kind, what, members))
+		case key == "officers":
+			r.officers = jsonOfficers(r, v, off, p)
 		case string(v) == "null":
 			// Absent.
 		case v[0] == '"':
@@ -141,8 +134,8 @@ func jsonObject(raw []byte, base int, path string, src *lineIndex, kind Kind, p 
 	return r
 }
 
-// jsonOfficers reads a company's "officers" member, at offset base.
-func jsonOfficers(v json.RawMessage, base int, path string, src *lineIndex, p *problems, company *row) []*row {
+// jsonOfficers reads the "officers" member of a company, v at offset base.
+func jsonOfficers(company *row, v json.RawMessage, base int, p *problems) []*row {
 	if string(v) == "null" {
 		return nil
 	}
@@ -161,7 +154,8 @@ func jsonOfficers(v json.RawMessage, base int, path string, src *lineIndex, p *p
 			return out // v was decoded once already, so this does not happen.
 		}
 		start := base + int(d.InputOffset()) - len(raw)
-		if o := jsonObject(raw, start, fmt.Sprintf("%s.officers[%d]", path, i), src, KindCompany, p); o != nil {
+		path := fmt.Sprintf("%s.officers[%d]", company.path, i)
+		if o := jsonObject(raw, start, path, company.src, KindCompany, "officer member", officerMembers, p); o != nil {
 			out = append(out, o)
 		}
 	}

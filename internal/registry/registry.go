@@ -192,7 +192,8 @@ func (r Result) String() string {
 // there is no record. Each Put method stores a whole batch in one
 // transaction: it inserts records whose key is new and updates the others
 // (for companies, the officer list is replaced by the batch's), and stores
-// nothing when it fails. at is written as the time of every change.
+// nothing when it fails. Keys are unique within a batch, as Parse ensures.
+// at is written as the time of every change.
 type Store interface {
 	Person(ctx context.Context, nik string) (Person, error)
 	Company(ctx context.Context, registryNumber string) (Company, error)
