@@ -43,7 +43,8 @@ func readCSV(in io.Reader, kind Kind, b builder, p *problems) (int, error) {
 		}
 		return 0, fmt.Errorf("read %s CSV header: %w", kind, err)
 	}
-	cols := csvHeader(header, kind, p)
+	line, _ := cr.FieldPos(0) // empty lines before the header are skipped
+	cols := csvHeader(header, line, kind, p)
 	if cols == nil {
 		return 0, nil
 	}
@@ -64,7 +65,7 @@ func readCSV(in io.Reader, kind Kind, b builder, p *problems) (int, error) {
 			continue
 		}
 		rows++
-		line, _ := cr.FieldPos(0)
+		line, _ = cr.FieldPos(0)
 		r := &row{cols: cols, fields: fields, line: line}
 		if len(fields) != len(header) {
 			p.addRow(r, "has %d values but the header has %d columns; check for a missing or extra delimiter, and quote values that contain one", len(fields), len(header))
@@ -87,10 +88,10 @@ func sniffDelimiter(br *bufio.Reader) rune {
 	return ','
 }
 
-// csvHeader checks the header row and returns the index of each column by
+// csvHeader checks the header row, on the given line, and returns the index of each column by
 // name, or nil after recording the problems of a bad header. Names are
 // matched without regard to case or surrounding spaces.
-func csvHeader(header []string, kind Kind, p *problems) map[string]int {
+func csvHeader(header []string, line int, kind Kind, p *problems) map[string]int {
 	known := Columns(kind)
 	names := columnNames(known)
 	cols := make(map[string]int, len(header))
@@ -99,14 +100,14 @@ func csvHeader(header []string, kind Kind, p *problems) map[string]int {
 		name := strings.ToLower(strings.TrimSpace(h))
 		switch {
 		case name == "":
-			p.fileProblem(1, "header", h, "column %d has no name; name it or remove the empty column (a delimiter at the end of the header adds one)", i+1)
+			p.fileProblem(line, "header", h, "column %d has no name; name it or remove the empty column (a delimiter at the end of the header adds one)", i+1)
 			bad = true
 		case !slices.Contains(names, name):
-			p.fileProblem(1, "header", h, "%s", unknownMessage(kind, "column", names))
+			p.fileProblem(line, "header", h, "%s", unknownMessage(kind, "column", names))
 			bad = true
 		default:
 			if j, dup := cols[name]; dup {
-				p.fileProblem(1, "header", h, "is both column %d and column %d; keep one", j+1, i+1)
+				p.fileProblem(line, "header", h, "is both column %d and column %d; keep one", j+1, i+1)
 				bad = true
 			}
 			cols[name] = i
@@ -119,7 +120,7 @@ func csvHeader(header []string, kind Kind, p *problems) map[string]int {
 		}
 	}
 	if len(missing) > 0 {
-		p.fileProblem(1, "header", "", "lacks the required column(s) %s; the %s columns are %s", strings.Join(missing, ", "), kind, strings.Join(names, ", "))
+		p.fileProblem(line, "header", "", "lacks the required column(s) %s; the %s columns are %s", strings.Join(missing, ", "), kind, strings.Join(names, ", "))
 		bad = true
 	}
 	if bad {

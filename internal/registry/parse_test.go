@@ -204,6 +204,16 @@ func TestParseProblems(t *testing.T) {
 			},
 		},
 		{
+			name:   "header after empty lines",
+			kind:   KindImmigration,
+			format: CSV,
+			in:     "\n\npassport,nationality,name,birth_date,sex,passport_expires\n",
+			want: []string{
+				`line 3: header "passport": unknown column; the immigration columns are passport_number, nationality, name, birth_date, sex, passport_expires, stay_permit_kind, stay_permit_number, stay_permit_expires`,
+				`line 3: header: lacks the required column(s) passport_number; the immigration columns are passport_number, nationality, name, birth_date, sex, passport_expires, stay_permit_kind, stay_permit_number, stay_permit_expires`,
+			},
+		},
+		{
 			name:   "empty file",
 			kind:   KindImmigration,
 			format: CSV,
