@@ -48,29 +48,10 @@ type fieldJSON struct {
 	Message string `json:"message"`
 }
 
-// statusOf maps an error kind to an HTTP status.
-func statusOf(k errs.Kind) int {
-	switch k {
-	case errs.Invalid:
-		return http.StatusUnprocessableEntity
-	case errs.NotFound:
-		return http.StatusNotFound
-	case errs.Conflict:
-		return http.StatusConflict
-	case errs.Unauthenticated:
-		return http.StatusUnauthorized
-	case errs.Forbidden:
-		return http.StatusForbidden
-	case errs.Unavailable:
-		return http.StatusServiceUnavailable
-	}
-	return http.StatusInternalServerError
-}
-
 func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	id := httpmw.RequestID(r.Context())
 	kind := errs.KindOf(err)
-	status := statusOf(kind)
+	status := httpmw.Status(kind)
 	var tooLarge *http.MaxBytesError
 	var method *methodError
 	switch {

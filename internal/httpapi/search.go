@@ -22,7 +22,7 @@ type searchJSON struct {
 func (s *server) search(w http.ResponseWriter, r *http.Request) error {
 	var fs errs.Fields
 	v := r.URL.Query()
-	q := ParseQuery(v.Get("q"))
+	q := registration.ParseQuery(v.Get("q"))
 	if k := strings.TrimSpace(v.Get("kind")); k != "" {
 		q.Kind = registration.Kind(k)
 		if !slices.Contains(registration.Kinds, q.Kind) {
@@ -48,27 +48,4 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
-}
-
-// ParseQuery turns what a user typed into a search box into a Query: a
-// number prefix when it is digits and separators (".", "-", spaces), a
-// name otherwise. The web pages use the same rule.
-func ParseQuery(s string) registration.Query {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return registration.Query{}
-	}
-	digits := strings.Map(func(r rune) rune {
-		switch {
-		case r >= '0' && r <= '9':
-			return r
-		case r == '.' || r == '-' || r == ' ':
-			return -1
-		}
-		return 'x'
-	}, s)
-	if digits != "" && !strings.Contains(digits, "x") {
-		return registration.Query{Number: digits}
-	}
-	return registration.Query{Name: s}
 }

@@ -3,6 +3,7 @@ package registration
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/coretax/coretax/internal/actor"
@@ -341,4 +342,18 @@ func clampLimit(n int) int {
 // an officer's scope).
 func OpenPolicy() Policy {
 	return PolicyFunc(func(context.Context, Action, int64) error { return nil })
+}
+
+// ParseQuery turns what a user typed into a search box into a Query: a
+// number prefix when it is digits and separators (".", "-", spaces), a
+// name otherwise. The API and the pages use the same rule.
+func ParseQuery(s string) Query {
+	s = strings.TrimSpace(s)
+	if d := digitsOnly(s); d != "" && !strings.Contains(d, "x") {
+		return Query{Number: d}
+	}
+	if s == "" {
+		return Query{}
+	}
+	return Query{Name: s}
 }

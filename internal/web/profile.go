@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"github.com/coretax/coretax/internal/httpmw"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -333,5 +334,5 @@ func (s *server) rejected(w http.ResponseWriter, r *http.Request, err error, pre
 	fe.Prefix = prefix
 	var forms profileForms
 	set(&forms, fe)
-	return s.renderProfile(w, r, statusOf(k), forms)
+	return s.renderProfile(w, r, httpmw.Status(k), forms)
 }

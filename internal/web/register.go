@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/coretax/coretax/internal/httpmw"
 	"net/http"
 	"net/url"
 	"slices"
@@ -128,7 +129,7 @@ func (s *server) register(w http.ResponseWriter, r *http.Request) error {
 	t, err := s.reg.Register(r.Context(), f.application(a))
 	if err != nil {
 		if k := errs.KindOf(err); k == errs.Invalid || k == errs.Conflict {
-			s.renderRegister(w, r, statusOf(k), f, a, errorsOf(err))
+			s.renderRegister(w, r, httpmw.Status(k), f, a, errorsOf(err))
 			return nil
 		}
 		return err

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/coretax/coretax/internal/errs"
-	"github.com/coretax/coretax/internal/httpapi"
 	"github.com/coretax/coretax/internal/registration"
 )
 
@@ -45,7 +44,7 @@ var kindFilter = choices("All kinds",
 func (s *server) search(w http.ResponseWriter, r *http.Request) error {
 	v := r.URL.Query()
 	p := searchPage{page: s.newPage(w, r, "Officer search", "search"), Q: v.Get("q"), Kind: v.Get("kind"), Kinds: kindFilter}
-	q := httpapi.ParseQuery(p.Q)
+	q := registration.ParseQuery(p.Q)
 	var fs errs.Fields
 	if p.Kind != "" {
 		q.Kind = registration.Kind(p.Kind)

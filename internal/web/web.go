@@ -193,7 +193,7 @@ func (s *server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 			slog.String("path", r.URL.Path),
 			slog.String("request_id", p.RequestID))
 	default:
-		p.Status = statusOf(kind)
+		p.Status = httpmw.Status(kind)
 		p.Heading = map[errs.Kind]string{
 			errs.Invalid:         "The request is not valid",
 			errs.NotFound:        "Not found",
@@ -208,25 +208,6 @@ func (s *server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	}
 	p.Title = p.Heading
 	s.render(w, r, p.Status, "error", p)
-}
-
-// statusOf maps an error kind to an HTTP status.
-func statusOf(k errs.Kind) int {
-	switch k {
-	case errs.Invalid:
-		return http.StatusUnprocessableEntity
-	case errs.NotFound:
-		return http.StatusNotFound
-	case errs.Conflict:
-		return http.StatusConflict
-	case errs.Unauthenticated:
-		return http.StatusUnauthorized
-	case errs.Forbidden:
-		return http.StatusForbidden
-	case errs.Unavailable:
-		return http.StatusServiceUnavailable
-	}
-	return http.StatusInternalServerError
 }
 
 // page is what the layout needs from every view.
