@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/coretax/coretax/internal/httpapi"
 	"io"
 	"slices"
 	"strconv"
@@ -107,50 +108,12 @@ func (a *app) parseInterspersed(fs *flag.FlagSet, args []string) ([]string, erro
 	return append(values, tail...), nil
 }
 
-// idJSON is one element of the --json output.
-type idJSON struct {
-	Input      string   `json:"input"`
-	Kind       string   `json:"kind"`
-	Valid      bool     `json:"valid"`
-	Normalized string   `json:"normalized"`
-	Warnings   []string `json:"warnings"`
-	Errors     []string `json:"errors"`
-	NIK        *nikJSON `json:"nik,omitempty"`
-}
-
-// nikJSON is what a NIK (or an NPWP that is a NIK) says about its holder.
-type nikJSON struct {
-	BirthDate    string `json:"birth_date"`
-	Sex          string `json:"sex"`
-	ProvinceCode string `json:"province_code"`
-	Province     string `json:"province"`
-	RegencyCode  string `json:"regency_code"`
-	Regency      string `json:"regency"`
-	DistrictCode string `json:"district_code"`
-}
-
+// writeIDJSON prints the results as a JSON array of the objects the API's
+// GET /api/v1/id/check answers with, so that the two never differ.
 func writeIDJSON(w io.Writer, results []taxid.Result) error {
-	out := make([]idJSON, len(results))
+	out := make([]httpapi.IDCheck, len(results))
 	for i, r := range results {
-		out[i] = idJSON{
-			Input:      r.Input,
-			Kind:       string(r.Kind),
-			Valid:      r.Valid,
-			Normalized: r.Normalized,
-			Warnings:   append([]string{}, r.Warnings...),
-			Errors:     append([]string{}, r.Errors...),
-		}
-		if n := r.NIK; n != nil {
-			out[i].NIK = &nikJSON{
-				BirthDate:    formatDate(n.BirthDate),
-				Sex:          string(n.Sex),
-				ProvinceCode: n.ProvinceCode,
-				Province:     n.Province,
-				RegencyCode:  n.RegencyCode,
-				Regency:      n.Regency,
-				DistrictCode: n.DistrictCode,
-			}
-		}
+		out[i] = httpapi.NewIDCheck(r)
 	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
