@@ -15,6 +15,7 @@ import (
 	"github.com/coretax/coretax/internal/httpmw"
 	"github.com/coretax/coretax/internal/registration"
 	"github.com/coretax/coretax/internal/registry"
+	"github.com/coretax/coretax/internal/storage"
 	"github.com/coretax/coretax/internal/storage/storagetest"
 )
 
@@ -35,7 +36,13 @@ const companies = `registry_number,name,legal_form,deed_number,officer_position,
 // through the import route.
 func apiServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	db := storagetest.SQLite(t)
+	return apiServerOn(t, storagetest.SQLite(t))
+}
+
+// apiServerOn is apiServer on a given database, for tests that run on
+// every dialect.
+func apiServerOn(t *testing.T, db *storage.DB) *httptest.Server {
+	t.Helper()
 	reg := registry.NewService(db.Registry(), now)
 	svc := registration.NewService(db.Registration(), db.Registry(), registration.OpenPolicy(), now, registration.DefaultConfig())
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -181,143 +188,147 @@ type taxpayer struct {
 }
 
 func TestRegisterAndRead(t *testing.T) {
-	srv := apiServer(t)
-	r := doJSON(t, srv, "POST", "/api/v1/taxpayers", resident())
-	wantStatus(t, r, http.StatusCreated)
-	tp := decode[taxpayer](t, r)
-	if tp.NPWP != "5171031204900003" || tp.Email != "made.wirawan@mail.example" || tp.Mobile != "+6281237604411" || tp.Version != 1 {
-		t.Errorf("registered %+v", tp)
-	}
-	if _, err := time.Parse(time.RFC3339, tp.RegisteredAt); err != nil {
-		t.Errorf("registered_at %q is not RFC 3339", tp.RegisteredAt)
-	}
-	if got, want := r.header.Get("Location"), "/api/v1/taxpayers/5171031204900003"; got != want {
-		t.Errorf("Location = %q, want %q", got, want)
-	}
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		srv := apiServerOn(t, db)
+		r := doJSON(t, srv, "POST", "/api/v1/taxpayers", resident())
+		wantStatus(t, r, http.StatusCreated)
+		tp := decode[taxpayer](t, r)
+		if tp.NPWP != "5171031204900003" || tp.Email != "made.wirawan@mail.example" || tp.Mobile != "+6281237604411" || tp.Version != 1 {
+			t.Errorf("registered %+v", tp)
+		}
+		if _, err := time.Parse(time.RFC3339, tp.RegisteredAt); err != nil {
+			t.Errorf("registered_at %q is not RFC 3339", tp.RegisteredAt)
+		}
+		if got, want := r.header.Get("Location"), "/api/v1/taxpayers/5171031204900003"; got != want {
+			t.Errorf("Location = %q, want %q", got, want)
+		}
 
-	r = do(t, srv, "GET", "/api/v1/taxpayers/5171.0312.0490.0003", "", "")
-	wantStatus(t, r, http.StatusOK)
-	if got := decode[taxpayer](t, r); got.Name != "Made Wirawan" {
-		t.Errorf("GET taxpayer name = %q", got.Name)
-	}
+		r = do(t, srv, "GET", "/api/v1/taxpayers/5171.0312.0490.0003", "", "")
+		wantStatus(t, r, http.StatusOK)
+		if got := decode[taxpayer](t, r); got.Name != "Made Wirawan" {
+			t.Errorf("GET taxpayer name = %q", got.Name)
+		}
 
-	r = do(t, srv, "GET", "/api/v1/taxpayers/5171031204900003/profile", "", "")
-	wantStatus(t, r, http.StatusOK)
-	prof := decode[struct {
-		Today  string `json:"today"`
-		Places []struct {
-			NITKU      string `json:"nitku"`
-			HeadOffice bool   `json:"head_office"`
-		} `json:"places"`
-		MainPIC *json.RawMessage `json:"main_pic"`
-		PKP     struct {
-			PKP bool `json:"pkp"`
-		} `json:"pkp"`
-	}](t, r)
-	if prof.Today != "2026-11-24" || len(prof.Places) != 1 || prof.Places[0].NITKU != "5171031204900003000000" || !prof.Places[0].HeadOffice || prof.MainPIC != nil || prof.PKP.PKP {
-		t.Errorf("profile = %s", r.body)
-	}
+		r = do(t, srv, "GET", "/api/v1/taxpayers/5171031204900003/profile", "", "")
+		wantStatus(t, r, http.StatusOK)
+		prof := decode[struct {
+			Today  string `json:"today"`
+			Places []struct {
+				NITKU      string `json:"nitku"`
+				HeadOffice bool   `json:"head_office"`
+			} `json:"places"`
+			MainPIC *json.RawMessage `json:"main_pic"`
+			PKP     struct {
+				PKP bool `json:"pkp"`
+			} `json:"pkp"`
+		}](t, r)
+		if prof.Today != "2026-11-24" || len(prof.Places) != 1 || prof.Places[0].NITKU != "5171031204900003000000" || !prof.Places[0].HeadOffice || prof.MainPIC != nil || prof.PKP.PKP {
+			t.Errorf("profile = %s", r.body)
+		}
 
-	r = do(t, srv, "GET", "/api/v1/taxpayers/5171031204900003/history?limit=1", "", "")
-	wantStatus(t, r, http.StatusOK)
-	hist := decode[struct {
-		Changes []struct{ Action string } `json:"changes"`
-		Next    *string                   `json:"next"`
-	}](t, r)
-	if len(hist.Changes) != 1 || hist.Changes[0].Action != "register" || hist.Next == nil {
-		t.Errorf("history = %s", r.body)
-	}
-	r = do(t, srv, "GET", "/api/v1/taxpayers/5171031204900003/history?limit=1&before="+*hist.Next, "", "")
-	wantStatus(t, r, http.StatusOK)
-	if got := decode[struct{ Changes []any }](t, r); len(got.Changes) != 0 {
-		t.Errorf("second history page = %s, want empty", r.body)
-	}
+		r = do(t, srv, "GET", "/api/v1/taxpayers/5171031204900003/history?limit=1", "", "")
+		wantStatus(t, r, http.StatusOK)
+		hist := decode[struct {
+			Changes []struct{ Action string } `json:"changes"`
+			Next    *string                   `json:"next"`
+		}](t, r)
+		if len(hist.Changes) != 1 || hist.Changes[0].Action != "register" || hist.Next == nil {
+			t.Errorf("history = %s", r.body)
+		}
+		r = do(t, srv, "GET", "/api/v1/taxpayers/5171031204900003/history?limit=1&before="+*hist.Next, "", "")
+		wantStatus(t, r, http.StatusOK)
+		if got := decode[struct{ Changes []any }](t, r); len(got.Changes) != 0 {
+			t.Errorf("second history page = %s, want empty", r.body)
+		}
 
-	r = do(t, srv, "GET", "/api/v1/taxpayers?q=Wira", "", "")
-	wantStatus(t, r, http.StatusOK)
-	found := decode[struct {
-		Taxpayers []struct{ NPWP string } `json:"taxpayers"`
-		Next      *string                 `json:"next"`
-	}](t, r)
-	if len(found.Taxpayers) != 1 || found.Taxpayers[0].NPWP != "5171031204900003" || found.Next != nil {
-		t.Errorf("search by name = %s", r.body)
-	}
-	r = do(t, srv, "GET", "/api/v1/taxpayers?q=5171.03", "", "")
-	wantStatus(t, r, http.StatusOK)
-	if got := decode[struct{ Taxpayers []any }](t, r); len(got.Taxpayers) != 1 {
-		t.Errorf("search by number = %s", r.body)
-	}
+		r = do(t, srv, "GET", "/api/v1/taxpayers?q=Wira", "", "")
+		wantStatus(t, r, http.StatusOK)
+		found := decode[struct {
+			Taxpayers []struct{ NPWP string } `json:"taxpayers"`
+			Next      *string                 `json:"next"`
+		}](t, r)
+		if len(found.Taxpayers) != 1 || found.Taxpayers[0].NPWP != "5171031204900003" || found.Next != nil {
+			t.Errorf("search by name = %s", r.body)
+		}
+		r = do(t, srv, "GET", "/api/v1/taxpayers?q=5171.03", "", "")
+		wantStatus(t, r, http.StatusOK)
+		if got := decode[struct{ Taxpayers []any }](t, r); len(got.Taxpayers) != 1 {
+			t.Errorf("search by number = %s", r.body)
+		}
+	})
 }
 
 func TestEntityLifecycle(t *testing.T) {
-	srv := apiServer(t)
-	wantStatus(t, doJSON(t, srv, "POST", "/api/v1/taxpayers", resident()), http.StatusCreated)
-	r := doJSON(t, srv, "POST", "/api/v1/taxpayers", entity())
-	wantStatus(t, r, http.StatusCreated)
-	co := decode[taxpayer](t, r)
-	base := "/api/v1/taxpayers/" + co.NPWP
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		srv := apiServerOn(t, db)
+		wantStatus(t, doJSON(t, srv, "POST", "/api/v1/taxpayers", resident()), http.StatusCreated)
+		r := doJSON(t, srv, "POST", "/api/v1/taxpayers", entity())
+		wantStatus(t, r, http.StatusCreated)
+		co := decode[taxpayer](t, r)
+		base := "/api/v1/taxpayers/" + co.NPWP
 
-	r = doJSON(t, srv, "POST", base+"/places", map[string]any{"version": co.Version, "name": "Villa Berawa",
-		"address": map[string]any{"street": "Jl. Pantai Berawa 34", "province_code": "51", "regency_code": "5103", "district_code": "510306", "postal_code": "80361"}})
-	wantStatus(t, r, http.StatusCreated)
-	if got := decode[struct{ NITKU string }](t, r); got.NITKU != co.NPWP+"000001" {
-		t.Errorf("branch NITKU = %q, want %s000001", got.NITKU, co.NPWP)
-	}
+		r = doJSON(t, srv, "POST", base+"/places", map[string]any{"version": co.Version, "name": "Villa Berawa",
+			"address": map[string]any{"street": "Jl. Pantai Berawa 34", "province_code": "51", "regency_code": "5103", "district_code": "510306", "postal_code": "80361"}})
+		wantStatus(t, r, http.StatusCreated)
+		if got := decode[struct{ NITKU string }](t, r); got.NITKU != co.NPWP+"000001" {
+			t.Errorf("branch NITKU = %q, want %s000001", got.NITKU, co.NPWP)
+		}
 
-	// The version moved on: the old one is stale.
-	r = doJSON(t, srv, "POST", base+"/parties", map[string]any{"version": co.Version, "relation": "director", "npwp": "5171031204900003", "main_pic": true, "valid_from": "2026-11-01"})
-	wantError(t, r, http.StatusConflict, "conflict", "")
+		// The version moved on: the old one is stale.
+		r = doJSON(t, srv, "POST", base+"/parties", map[string]any{"version": co.Version, "relation": "director", "npwp": "5171031204900003", "main_pic": true, "valid_from": "2026-11-01"})
+		wantError(t, r, http.StatusConflict, "conflict", "")
 
-	r = do(t, srv, "GET", base, "", "")
-	co = decode[taxpayer](t, r)
-	r = doJSON(t, srv, "POST", base+"/parties", map[string]any{"version": co.Version, "relation": "director", "npwp": "5171031204900003", "main_pic": true, "valid_from": "2026-11-01"})
-	wantStatus(t, r, http.StatusCreated)
-	party := decode[struct {
-		ID          int64 `json:"id"`
-		MainPIC     bool  `json:"main_pic"`
-		ActiveToday bool  `json:"active_today"`
-	}](t, r)
-	if !party.MainPIC || !party.ActiveToday {
-		t.Errorf("party = %s", r.body)
-	}
+		r = do(t, srv, "GET", base, "", "")
+		co = decode[taxpayer](t, r)
+		r = doJSON(t, srv, "POST", base+"/parties", map[string]any{"version": co.Version, "relation": "director", "npwp": "5171031204900003", "main_pic": true, "valid_from": "2026-11-01"})
+		wantStatus(t, r, http.StatusCreated)
+		party := decode[struct {
+			ID          int64 `json:"id"`
+			MainPIC     bool  `json:"main_pic"`
+			ActiveToday bool  `json:"active_today"`
+		}](t, r)
+		if !party.MainPIC || !party.ActiveToday {
+			t.Errorf("party = %s", r.body)
+		}
 
-	co = decode[taxpayer](t, do(t, srv, "GET", base, "", ""))
-	r = doJSON(t, srv, "POST", base+"/pkp-events", map[string]any{"version": co.Version, "event": "confirmed", "effective_date": "2026-11-01", "note": "pengukuhan"})
-	wantStatus(t, r, http.StatusCreated)
+		co = decode[taxpayer](t, do(t, srv, "GET", base, "", ""))
+		r = doJSON(t, srv, "POST", base+"/pkp-events", map[string]any{"version": co.Version, "event": "confirmed", "effective_date": "2026-11-01", "note": "pengukuhan"})
+		wantStatus(t, r, http.StatusCreated)
 
-	r = do(t, srv, "GET", base+"/profile", "", "")
-	wantStatus(t, r, http.StatusOK)
-	prof := decode[struct {
-		MainPIC *struct{ Name string } `json:"main_pic"`
-		PKP     struct {
-			PKP   bool    `json:"pkp"`
-			Since *string `json:"since"`
-		} `json:"pkp"`
-	}](t, r)
-	if prof.MainPIC == nil || prof.MainPIC.Name != "Made Wirawan" || !prof.PKP.PKP || prof.PKP.Since == nil || *prof.PKP.Since != "2026-11-01" {
-		t.Errorf("profile = %s", r.body)
-	}
+		r = do(t, srv, "GET", base+"/profile", "", "")
+		wantStatus(t, r, http.StatusOK)
+		prof := decode[struct {
+			MainPIC *struct{ Name string } `json:"main_pic"`
+			PKP     struct {
+				PKP   bool    `json:"pkp"`
+				Since *string `json:"since"`
+			} `json:"pkp"`
+		}](t, r)
+		if prof.MainPIC == nil || prof.MainPIC.Name != "Made Wirawan" || !prof.PKP.PKP || prof.PKP.Since == nil || *prof.PKP.Since != "2026-11-01" {
+			t.Errorf("profile = %s", r.body)
+		}
 
-	co = decode[taxpayer](t, do(t, srv, "GET", base, "", ""))
-	r = doJSON(t, srv, "POST", base+"/parties/"+jsonInt(party.ID)+"/end", map[string]any{"version": co.Version, "valid_until": "2026-10-01"})
-	wantError(t, r, http.StatusUnprocessableEntity, "invalid", "valid_until")
-	r = doJSON(t, srv, "POST", base+"/parties/"+jsonInt(party.ID)+"/end", map[string]any{"version": co.Version, "valid_until": "2026-12-31"})
-	wantStatus(t, r, http.StatusNoContent)
+		co = decode[taxpayer](t, do(t, srv, "GET", base, "", ""))
+		r = doJSON(t, srv, "POST", base+"/parties/"+jsonInt(party.ID)+"/end", map[string]any{"version": co.Version, "valid_until": "2026-10-01"})
+		wantError(t, r, http.StatusUnprocessableEntity, "invalid", "valid_until")
+		r = doJSON(t, srv, "POST", base+"/parties/"+jsonInt(party.ID)+"/end", map[string]any{"version": co.Version, "valid_until": "2026-12-31"})
+		wantStatus(t, r, http.StatusNoContent)
 
-	r = do(t, srv, "GET", "/api/v1/taxpayers/5171031204900003/represented", "", "")
-	wantStatus(t, r, http.StatusOK)
-	if got := decode[struct{ Parties []any }](t, r); len(got.Parties) != 1 {
-		t.Errorf("represented = %s", r.body)
-	}
+		r = do(t, srv, "GET", "/api/v1/taxpayers/5171031204900003/represented", "", "")
+		wantStatus(t, r, http.StatusOK)
+		if got := decode[struct{ Parties []any }](t, r); len(got.Parties) != 1 {
+			t.Errorf("represented = %s", r.body)
+		}
 
-	co = decode[taxpayer](t, do(t, srv, "GET", base, "", ""))
-	r = doJSON(t, srv, "PATCH", base, map[string]any{"version": co.Version, "mobile": "0813 3880 9999"})
-	wantStatus(t, r, http.StatusOK)
-	if got := decode[taxpayer](t, r); got.Mobile != "+6281338809999" || got.Version != co.Version+1 {
-		t.Errorf("after PATCH: %s", r.body)
-	}
-	r = doJSON(t, srv, "PATCH", base, map[string]any{"mobile": "0813 3880 9999"})
-	wantError(t, r, http.StatusUnprocessableEntity, "invalid", "version")
+		co = decode[taxpayer](t, do(t, srv, "GET", base, "", ""))
+		r = doJSON(t, srv, "PATCH", base, map[string]any{"version": co.Version, "mobile": "0813 3880 9999"})
+		wantStatus(t, r, http.StatusOK)
+		if got := decode[taxpayer](t, r); got.Mobile != "+6281338809999" || got.Version != co.Version+1 {
+			t.Errorf("after PATCH: %s", r.body)
+		}
+		r = doJSON(t, srv, "PATCH", base, map[string]any{"mobile": "0813 3880 9999"})
+		wantError(t, r, http.StatusUnprocessableEntity, "invalid", "version")
+	})
 }
 
 func jsonInt(n int64) string {

@@ -16,6 +16,7 @@ import (
 	"github.com/coretax/coretax/internal/httpmw"
 	"github.com/coretax/coretax/internal/registration"
 	"github.com/coretax/coretax/internal/registry"
+	"github.com/coretax/coretax/internal/storage"
 	"github.com/coretax/coretax/internal/storage/storagetest"
 	"github.com/coretax/coretax/internal/web"
 )
@@ -42,7 +43,13 @@ type site struct {
 // registries loaded, behind the server's middleware.
 func newSite(t *testing.T) *site {
 	t.Helper()
-	db := storagetest.SQLite(t)
+	return newSiteOn(t, storagetest.SQLite(t))
+}
+
+// newSiteOn is newSite on a given database, for tests that run on every
+// dialect.
+func newSiteOn(t *testing.T, db *storage.DB) *site {
+	t.Helper()
 	ctx := context.Background()
 	rs := registry.NewService(db.Registry(), now)
 	for kind, csv := range map[registry.Kind]string{registry.KindPopulation: population, registry.KindCompany: companies} {
@@ -166,25 +173,27 @@ func TestPagesRender(t *testing.T) {
 }
 
 func TestRegisterAndProfile(t *testing.T) {
-	s := newSite(t)
-	p := s.post("/register", residentForm(s.token("/register")))
-	if p.status != http.StatusSeeOther || p.location != "/taxpayers/5171031204900003?done=registered" {
-		t.Fatalf("POST /register = %d to %q, want 303 to the profile; body %s", p.status, p.location, p.body)
-	}
-	prof := s.get(p.location)
-	want(t, prof, http.StatusOK, "The taxpayer is registered", "Made Wirawan", "5171031204900003000000",
-		"head office", "Legacy NPWP", "register", "Kota Denpasar")
-	if strings.Contains(prof.body, `id="parties"`) {
-		t.Error("an individual's profile shows related parties")
-	}
-	// A formatted number redirects to the canonical profile.
-	if p := s.get("/taxpayers/5171.0312.0490.0003"); p.status != http.StatusSeeOther || p.location != "/taxpayers/5171031204900003" {
-		t.Errorf("formatted NPWP: %d to %q", p.status, p.location)
-	}
-	want(t, s.get("/officer/taxpayers?q=wirawan"), http.StatusOK, `<a href="/taxpayers/5171031204900003">`)
-	want(t, s.get("/officer/taxpayers?q=5171.03"), http.StatusOK, `<a href="/taxpayers/5171031204900003">`)
-	want(t, s.get("/officer/taxpayers?kind=entity"), http.StatusOK, "No taxpayer matches")
-	want(t, s.get("/officer/taxpayers?kind=alien"), http.StatusUnprocessableEntity, "is not a kind of taxpayer")
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newSiteOn(t, db)
+		p := s.post("/register", residentForm(s.token("/register")))
+		if p.status != http.StatusSeeOther || p.location != "/taxpayers/5171031204900003?done=registered" {
+			t.Fatalf("POST /register = %d to %q, want 303 to the profile; body %s", p.status, p.location, p.body)
+		}
+		prof := s.get(p.location)
+		want(t, prof, http.StatusOK, "The taxpayer is registered", "Made Wirawan", "5171031204900003000000",
+			"head office", "Legacy NPWP", "register", "Kota Denpasar")
+		if strings.Contains(prof.body, `id="parties"`) {
+			t.Error("an individual's profile shows related parties")
+		}
+		// A formatted number redirects to the canonical profile.
+		if p := s.get("/taxpayers/5171.0312.0490.0003"); p.status != http.StatusSeeOther || p.location != "/taxpayers/5171031204900003" {
+			t.Errorf("formatted NPWP: %d to %q", p.status, p.location)
+		}
+		want(t, s.get("/officer/taxpayers?q=wirawan"), http.StatusOK, `<a href="/taxpayers/5171031204900003">`)
+		want(t, s.get("/officer/taxpayers?q=5171.03"), http.StatusOK, `<a href="/taxpayers/5171031204900003">`)
+		want(t, s.get("/officer/taxpayers?kind=entity"), http.StatusOK, "No taxpayer matches")
+		want(t, s.get("/officer/taxpayers?kind=alien"), http.StatusUnprocessableEntity, "is not a kind of taxpayer")
+	})
 }
 
 func TestRegisterErrors(t *testing.T) {
@@ -261,59 +270,61 @@ func TestCSRF(t *testing.T) {
 }
 
 func TestProfileForms(t *testing.T) {
-	s := newSite(t)
-	wantRedirect(t, s.post("/register", residentForm(s.token("/register"))))
-	entity := url.Values{
-		"csrf_token": {s.token("/register")}, "kind": {"entity"}, "name": {"PT Surya Kencana Villas"}, "entity_form": {"PT_PMA"},
-		"deed_number": {"12"}, "registry_number": {"9120001234567"}, "address.street": {"Jl. Raya Uluwatu 88"},
-		"address.province_code": {"51"}, "address.regency_code": {"5103"}, "address.district_code": {"510305"},
-		"address.postal_code": {"80361"}, "email": {"finance@suryakencana.example"}, "mobile": {"081338801234"},
-	}
-	p := s.post("/register", entity)
-	wantRedirect(t, p)
-	base, _, _ := strings.Cut(p.location, "?")
-	prof := s.get(base)
-	want(t, prof, http.StatusOK, `id="parties"`, "No related parties are registered")
-	version := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(prof.body)[1]
-	token := tokenPattern.FindStringSubmatch(prof.body)[1]
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newSiteOn(t, db)
+		wantRedirect(t, s.post("/register", residentForm(s.token("/register"))))
+		entity := url.Values{
+			"csrf_token": {s.token("/register")}, "kind": {"entity"}, "name": {"PT Surya Kencana Villas"}, "entity_form": {"PT_PMA"},
+			"deed_number": {"12"}, "registry_number": {"9120001234567"}, "address.street": {"Jl. Raya Uluwatu 88"},
+			"address.province_code": {"51"}, "address.regency_code": {"5103"}, "address.district_code": {"510305"},
+			"address.postal_code": {"80361"}, "email": {"finance@suryakencana.example"}, "mobile": {"081338801234"},
+		}
+		p := s.post("/register", entity)
+		wantRedirect(t, p)
+		base, _, _ := strings.Cut(p.location, "?")
+		prof := s.get(base)
+		want(t, prof, http.StatusOK, `id="parties"`, "No related parties are registered")
+		version := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(prof.body)[1]
+		token := tokenPattern.FindStringSubmatch(prof.body)[1]
 
-	// A place without a name: 422 with the message next to the field,
-	// and the rest of the form kept.
-	p = s.post(base+"/places", url.Values{"csrf_token": {token}, "version": {version}, "address.street": {"Jl. Pantai Berawa 34"},
-		"address.province_code": {"51"}, "address.regency_code": {"5103"}, "address.district_code": {"510306"}, "address.postal_code": {"80361"}})
-	want(t, p, http.StatusUnprocessableEntity, `<p class="field-error" id="name-error">is required`, `value="Jl. Pantai Berawa 34"`, `<details class="form-box" open>`)
+		// A place without a name: 422 with the message next to the field,
+		// and the rest of the form kept.
+		p = s.post(base+"/places", url.Values{"csrf_token": {token}, "version": {version}, "address.street": {"Jl. Pantai Berawa 34"},
+			"address.province_code": {"51"}, "address.regency_code": {"5103"}, "address.district_code": {"510306"}, "address.postal_code": {"80361"}})
+		want(t, p, http.StatusUnprocessableEntity, `<p class="field-error" id="name-error">is required`, `value="Jl. Pantai Berawa 34"`, `<details class="form-box" open>`)
 
-	p = s.post(base+"/places", url.Values{"csrf_token": {token}, "version": {version}, "name": {"Villa Berawa"}, "address.street": {"Jl. Pantai Berawa 34"},
-		"address.province_code": {"51"}, "address.regency_code": {"5103"}, "address.district_code": {"510306"}, "address.postal_code": {"80361"}})
-	wantRedirect(t, p)
-	prof = s.get(p.location)
-	want(t, prof, http.StatusOK, "The place of business is added", "Villa Berawa", "000001")
-	version = regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(prof.body)[1]
+		p = s.post(base+"/places", url.Values{"csrf_token": {token}, "version": {version}, "name": {"Villa Berawa"}, "address.street": {"Jl. Pantai Berawa 34"},
+			"address.province_code": {"51"}, "address.regency_code": {"5103"}, "address.district_code": {"510306"}, "address.postal_code": {"80361"}})
+		wantRedirect(t, p)
+		prof = s.get(p.location)
+		want(t, prof, http.StatusOK, "The place of business is added", "Villa Berawa", "000001")
+		version = regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(prof.body)[1]
 
-	// A stale version is a 409 that says to reload.
-	p = s.post(base+"/pkp", url.Values{"csrf_token": {token}, "version": {"1"}, "event": {"confirmed"}, "effective_date": {"2026-11-01"}})
-	want(t, p, http.StatusConflict, "changed after it was loaded")
+		// A stale version is a 409 that says to reload.
+		p = s.post(base+"/pkp", url.Values{"csrf_token": {token}, "version": {"1"}, "event": {"confirmed"}, "effective_date": {"2026-11-01"}})
+		want(t, p, http.StatusConflict, "changed after it was loaded")
 
-	p = s.post(base+"/parties", url.Values{"csrf_token": {token}, "version": {version}, "relation": {"director"}, "npwp": {"5171031204900003"}, "main_pic": {"true"}, "valid_from": {"2026-11-01"}})
-	wantRedirect(t, p)
-	prof = s.get(p.location)
-	want(t, prof, http.StatusOK, "main PIC</span>", "Main PIC today")
-	version = regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(prof.body)[1]
-	partyID := regexp.MustCompile(`/parties/(\d+)/end`).FindStringSubmatch(prof.body)[1]
+		p = s.post(base+"/parties", url.Values{"csrf_token": {token}, "version": {version}, "relation": {"director"}, "npwp": {"5171031204900003"}, "main_pic": {"true"}, "valid_from": {"2026-11-01"}})
+		wantRedirect(t, p)
+		prof = s.get(p.location)
+		want(t, prof, http.StatusOK, "main PIC</span>", "Main PIC today")
+		version = regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(prof.body)[1]
+		partyID := regexp.MustCompile(`/parties/(\d+)/end`).FindStringSubmatch(prof.body)[1]
 
-	p = s.post(base+"/parties/"+partyID+"/end", url.Values{"csrf_token": {token}, "version": {version}, "valid_until": {"2026-10-01"}})
-	want(t, p, http.StatusUnprocessableEntity, `id="end-`+partyID+`-valid_until-error">is before the party&#39;s first day`)
+		p = s.post(base+"/parties/"+partyID+"/end", url.Values{"csrf_token": {token}, "version": {version}, "valid_until": {"2026-10-01"}})
+		want(t, p, http.StatusUnprocessableEntity, `id="end-`+partyID+`-valid_until-error">is before the party&#39;s first day`)
 
-	p = s.post(base+"/pkp", url.Values{"csrf_token": {token}, "version": {version}, "event": {"confirmed"}, "effective_date": {"2026-11-01"}, "note": {"S-123/PKP"}})
-	wantRedirect(t, p)
-	want(t, s.get(p.location), http.StatusOK, "PKP since 2026-11-01", "S-123/PKP")
+		p = s.post(base+"/pkp", url.Values{"csrf_token": {token}, "version": {version}, "event": {"confirmed"}, "effective_date": {"2026-11-01"}, "note": {"S-123/PKP"}})
+		wantRedirect(t, p)
+		want(t, s.get(p.location), http.StatusOK, "PKP since 2026-11-01", "S-123/PKP")
 
-	// Legacy NPWP link on the resident.
-	res := s.get("/taxpayers/5171031204900003")
-	version = regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(res.body)[1]
-	p = s.post("/taxpayers/5171031204900003/links", url.Values{"csrf_token": {token}, "version": {version}, "legacy_npwp": {"12"}})
-	want(t, p, http.StatusUnprocessableEntity, `id="link-legacy_npwp-error"`)
+		// Legacy NPWP link on the resident.
+		res := s.get("/taxpayers/5171031204900003")
+		version = regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(res.body)[1]
+		p = s.post("/taxpayers/5171031204900003/links", url.Values{"csrf_token": {token}, "version": {version}, "legacy_npwp": {"12"}})
+		want(t, p, http.StatusUnprocessableEntity, `id="link-legacy_npwp-error"`)
 
-	// History pages.
-	want(t, s.get(base+"#history"), http.StatusOK, "add_place", "pkp")
+		// History pages.
+		want(t, s.get(base+"#history"), http.StatusOK, "add_place", "pkp")
+	})
 }
