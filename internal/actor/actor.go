@@ -27,10 +27,35 @@ type Actor struct {
 	ID string
 	// Address is the client's network address, when known.
 	Address string
+
+	// AccountID is the signed-in account (0 when nobody is signed in).
+	AccountID int64
+	// TaxpayerID is the internal ID of the person's own taxpayer record
+	// (Kind Taxpayer only).
+	TaxpayerID int64
+	// ActingForID and ActingFor name the taxpayer the person acts for
+	// while impersonating an entity or a person they represent; zero and
+	// empty when acting for themselves.
+	ActingForID int64
+	ActingFor   string
+	// SessionID identifies the session (a hash, never the cookie value);
+	// TokenID the API token, when the request came with one.
+	SessionID string
+	TokenID   int64
+}
+
+// Subject returns the taxpayer the actor acts for: the impersonated one, or
+// their own.
+func (a Actor) Subject() int64 {
+	if a.ActingForID != 0 {
+		return a.ActingForID
+	}
+	return a.TaxpayerID
 }
 
 // String renders the actor for history and audit rows: "officer:budi",
-// "system:demo", "anonymous@203.0.113.9".
+// "system:demo", "anonymous@203.0.113.9",
+// "taxpayer:0080000011000000 for 0010000016000000@203.0.113.9".
 func (a Actor) String() string {
 	s := string(a.Kind)
 	if a.Kind == "" {
@@ -38,6 +63,9 @@ func (a Actor) String() string {
 	}
 	if a.ID != "" {
 		s += ":" + a.ID
+	}
+	if a.ActingFor != "" {
+		s += " for " + a.ActingFor
 	}
 	if a.Address != "" {
 		s += "@" + a.Address
