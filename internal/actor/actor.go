@@ -103,3 +103,24 @@ func (a Actor) Describe() string {
 	}
 	return "anonymous"
 }
+
+// Action names what a principal wants to do, e.g.
+// "registration.update"; each domain package declares its own.
+type Action string
+
+// Policy decides whether the actor in ctx may perform an action on a
+// taxpayer (0 for actions on no particular taxpayer). Every service calls
+// its Policy before it reads or changes anything: it is the one place
+// where object-level access is decided. It returns nil, or an errs
+// Unauthenticated or Forbidden error that says which condition is unmet.
+type Policy interface {
+	Allow(ctx context.Context, act Action, taxpayerID int64) error
+}
+
+// PolicyFunc adapts a function to Policy.
+type PolicyFunc func(ctx context.Context, act Action, taxpayerID int64) error
+
+// Allow calls f.
+func (f PolicyFunc) Allow(ctx context.Context, act Action, taxpayerID int64) error {
+	return f(ctx, act, taxpayerID)
+}

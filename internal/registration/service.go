@@ -21,7 +21,7 @@ type Registries interface {
 }
 
 // Action names what a principal wants to do, for the Policy.
-type Action string
+type Action = actor.Action
 
 // The actions of this package.
 const (
@@ -35,20 +35,11 @@ const (
 )
 
 // Policy decides whether the actor in ctx may perform an action on a
-// taxpayer (0 for actions on no particular taxpayer). It is the one place
-// where object-level access is checked; every Service method calls it
-// before reading or changing anything.
-type Policy interface {
-	Allow(ctx context.Context, act Action, taxpayerID int64) error
-}
+// taxpayer; see actor.Policy.
+type Policy = actor.Policy
 
 // PolicyFunc adapts a function to Policy.
-type PolicyFunc func(ctx context.Context, act Action, taxpayerID int64) error
-
-// Allow calls f.
-func (f PolicyFunc) Allow(ctx context.Context, act Action, taxpayerID int64) error {
-	return f(ctx, act, taxpayerID)
-}
+type PolicyFunc = actor.PolicyFunc
 
 // Config holds the registration settings that are reference data rather
 // than law.
