@@ -10,6 +10,7 @@ package errs
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -192,4 +193,19 @@ func FieldsOf(err error) []FieldError {
 		return e.Fields
 	}
 	return nil
+}
+
+// Quote returns s quoted for a message, cut short after 40 characters: a
+// value may come from a file and must not flood a message or a log line.
+func Quote(s string) string {
+	const limit = 40
+	n := 0
+	for i := range s {
+		if n == limit {
+			q := strconv.Quote(s[:i])
+			return q[:len(q)-1] + `…"`
+		}
+		n++
+	}
+	return strconv.Quote(s)
 }

@@ -1,7 +1,6 @@
 package money
 
 import (
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -45,7 +44,7 @@ func ParseDisplay(s string) (Amount, error) {
 	body := strings.TrimSpace(s)
 	body, neg := strings.CutPrefix(body, "-")
 	if len(body) < 2 || !strings.EqualFold(body[:2], "Rp") {
-		return 0, errs.Errorf(errs.Invalid, `amount %s: does not start with "Rp"; write it as Rp1.500.000 or Rp91.666,67`, quote(s))
+		return 0, errs.Errorf(errs.Invalid, `amount %s: does not start with "Rp"; write it as Rp1.500.000 or Rp91.666,67`, errs.Quote(s))
 	}
 	body = strings.TrimLeft(body[2:], " ")
 	return parseNumber(s, body, neg, ',', '.', "e.g. Rp1.500.000 or Rp91.666,67")
@@ -57,7 +56,7 @@ func ParseDisplay(s string) (Amount, error) {
 // accepted form.
 func parseNumber(input, body string, neg bool, dec, group byte, example string) (Amount, error) {
 	if strings.TrimSpace(input) == "" {
-		return 0, errs.Errorf(errs.Invalid, "amount %s: empty; write a number, %s", quote(input), example)
+		return 0, errs.Errorf(errs.Invalid, "amount %s: empty; write a number, %s", errs.Quote(input), example)
 	}
 	whole, frac, hasDec := strings.Cut(body, string(dec))
 	if group != 0 && strings.IndexByte(whole, group) >= 0 {
@@ -74,13 +73,13 @@ func parseNumber(input, body string, neg bool, dec, group byte, example string) 
 	}
 	switch {
 	case whole == "" && !hasDec:
-		return 0, errs.Errorf(errs.Invalid, "amount %s: no digits; write a number, %s", quote(input), example)
+		return 0, errs.Errorf(errs.Invalid, "amount %s: no digits; write a number, %s", errs.Quote(input), example)
 	case whole == "":
-		return 0, errs.Errorf(errs.Invalid, "amount %s: no digits before the decimal separator; write a number, %s", quote(input), example)
+		return 0, errs.Errorf(errs.Invalid, "amount %s: no digits before the decimal separator; write a number, %s", errs.Quote(input), example)
 	case hasDec && frac == "":
-		return 0, errs.Errorf(errs.Invalid, "amount %s: no digits after the decimal separator; write a number, %s", quote(input), example)
+		return 0, errs.Errorf(errs.Invalid, "amount %s: no digits after the decimal separator; write a number, %s", errs.Quote(input), example)
 	case len(frac) > 2:
-		return 0, errs.Errorf(errs.Invalid, "amount %s: more than 2 decimals; Coretax accepts at most 2, e.g. 1%c23", quote(input), dec)
+		return 0, errs.Errorf(errs.Invalid, "amount %s: more than 2 decimals; Coretax accepts at most 2, e.g. 1%c23", errs.Quote(input), dec)
 	}
 	var rupiah uint64
 	for i := range len(whole) {
@@ -114,7 +113,7 @@ func ungroup(input, whole string, group byte, example string) (string, error) {
 	for i, g := range groups {
 		if (i == 0 && (len(g) == 0 || len(g) > 3)) || (i > 0 && len(g) != 3) {
 			return "", errs.Errorf(errs.Invalid, "amount %s: the %q separators do not group the digits in threes; write it as %s",
-				quote(input), group, strings.TrimPrefix(example, "e.g. "))
+				errs.Quote(input), group, strings.TrimPrefix(example, "e.g. "))
 		}
 	}
 	return strings.Join(groups, ""), nil
@@ -125,35 +124,20 @@ func badChar(input string, r rune, dec, group byte, example string) error {
 	case r == ',' || r == '.':
 		if group == 0 {
 			return errs.Errorf(errs.Invalid, "amount %s: %q is not allowed here; write a decimal point and no thousands separators, %s",
-				quote(input), r, example)
+				errs.Quote(input), r, example)
 		}
 		return errs.Errorf(errs.Invalid, "amount %s: %q is not allowed here; write dots between thousands and a decimal comma, %s",
-			quote(input), r, example)
+			errs.Quote(input), r, example)
 	case r == ' ':
-		return errs.Errorf(errs.Invalid, "amount %s: spaces are not allowed inside the number, %s", quote(input), example)
+		return errs.Errorf(errs.Invalid, "amount %s: spaces are not allowed inside the number, %s", errs.Quote(input), example)
 	case r == 'R' || r == 'r':
-		return errs.Errorf(errs.Invalid, `amount %s: write the number without "Rp", %s`, quote(input), example)
+		return errs.Errorf(errs.Invalid, `amount %s: write the number without "Rp", %s`, errs.Quote(input), example)
 	case r == '-' || r == '+':
-		return errs.Errorf(errs.Invalid, "amount %s: a sign may only stand at the start, %s", quote(input), example)
+		return errs.Errorf(errs.Invalid, "amount %s: a sign may only stand at the start, %s", errs.Quote(input), example)
 	}
-	return errs.Errorf(errs.Invalid, "amount %s: character %q is not allowed; write digits, %s", quote(input), r, example)
+	return errs.Errorf(errs.Invalid, "amount %s: character %q is not allowed; write digits, %s", errs.Quote(input), r, example)
 }
 
 func tooLarge(input string) error {
-	return errs.Errorf(errs.Invalid, "amount %s: too large; the largest amount is %s", quote(input), MaxAmount.Display())
-}
-
-// quote returns s quoted for a message, shortened if it is long: the value
-// may come from a file and must not flood a log line.
-func quote(s string) string {
-	const limit = 40
-	n := 0
-	for i := range s {
-		if n == limit {
-			q := strconv.Quote(s[:i])
-			return q[:len(q)-1] + `…"`
-		}
-		n++
-	}
-	return strconv.Quote(s)
+	return errs.Errorf(errs.Invalid, "amount %s: too large; the largest amount is %s", errs.Quote(input), MaxAmount.Display())
 }

@@ -38,7 +38,7 @@ func ParseKind(s string) (Kind, error) {
 	for i, k := range Kinds {
 		names[i] = string(k)
 	}
-	return "", errs.Errorf(errs.Invalid, "kind %s is not a kind of identifier; use one of %s", quote(s), strings.Join(names, ", "))
+	return "", errs.Errorf(errs.Invalid, "kind %s is not a kind of identifier; use one of %s", errs.Quote(s), strings.Join(names, ", "))
 }
 
 // InferKind guesses the kind of an identifier from its shape, after

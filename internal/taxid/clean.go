@@ -82,21 +82,6 @@ func badChar(r rune, pos int, what string) string {
 	return "character " + strconv.QuoteRune(r) + " at position " + strconv.Itoa(pos) + " " + what
 }
 
-// quote returns s quoted for a message, cut short if it is long: the value
-// may come from a file and must not flood a log line.
-func quote(s string) string {
-	const limit = 40
-	n := 0
-	for i := range s {
-		if n == limit {
-			q := strconv.Quote(s[:i])
-			return q[:len(q)-1] + `…"`
-		}
-		n++
-	}
-	return strconv.Quote(s)
-}
-
 // subject names a numeric identifier in a message: its kind and, quoted,
 // the input; but when the digits could be a NIK (16 or more, not starting
 // with 0) only their first four, as maskNIK does.
@@ -104,7 +89,7 @@ func subject(kind, input, digits string) string {
 	if len(digits) >= 16 && digits[0] != '0' {
 		return kind + " " + maskNIK(digits)
 	}
-	return kind + " " + quote(input)
+	return kind + " " + errs.Quote(input)
 }
 
 // maskNIK returns the first four digits of a NIK (province and regency)

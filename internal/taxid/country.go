@@ -3,6 +3,8 @@ package taxid
 import (
 	"sort"
 	"strings"
+
+	"github.com/coretax/coretax/internal/errs"
 )
 
 // Country is an ISO 3166-1 alpha-3 country code, upper case: "IDN", "SGP".
@@ -16,10 +18,10 @@ type Country string
 func ParseCountry(s string) (Country, error) {
 	c := Country(strings.ToUpper(strings.TrimSpace(s)))
 	if len(c) != 3 || strings.Trim(string(c), "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
-		return "", invalid("country "+quote(s), []string{"is not a 3-letter country code; use ISO 3166-1 alpha-3, e.g. IDN for Indonesia, SGP for Singapore"})
+		return "", invalid("country "+errs.Quote(s), []string{"is not a 3-letter country code; use ISO 3166-1 alpha-3, e.g. IDN for Indonesia, SGP for Singapore"})
 	}
 	if c.Name() == "" {
-		return "", invalid("country "+quote(s), []string{"is not an ISO 3166-1 alpha-3 country code, e.g. IDN for Indonesia, SGP for Singapore"})
+		return "", invalid("country "+errs.Quote(s), []string{"is not an ISO 3166-1 alpha-3 country code, e.g. IDN for Indonesia, SGP for Singapore"})
 	}
 	return c, nil
 }

@@ -3,6 +3,8 @@ package taxid
 import (
 	"fmt"
 	"strconv"
+
+	"github.com/coretax/coretax/internal/errs"
 )
 
 // FakturNumber is the kode and nomor seri of a Coretax faktur pajak (from
@@ -19,17 +21,17 @@ type FakturNumber string
 func ParseFakturNumber(s string) (FakturNumber, error) {
 	d, problem := digitsOnly(s)
 	if problem != "" {
-		return "", invalid("faktur number "+quote(s), []string{problem + "; a Coretax faktur number is 17 digits"})
+		return "", invalid("faktur number "+errs.Quote(s), []string{problem + "; a Coretax faktur number is 17 digits"})
 	}
 	if len(d) != 17 {
 		msg := fmt.Sprintf("has %d digits; a Coretax faktur number has 17 (PER-11/PJ/2025 Pasal 37)", len(d))
 		if len(d) == 16 {
 			msg += "; 16 digits is a legacy e-Faktur number (NSFP)"
 		}
-		return "", invalid("faktur number "+quote(s), []string{msg})
+		return "", invalid("faktur number "+errs.Quote(s), []string{msg})
 	}
 	if code := atoi2(d[:2]); code < 1 || code > 10 {
-		return "", invalid("faktur number "+quote(s), []string{fmt.Sprintf("transaction code %s is not one of 01–10 (PER-11/PJ/2025)", d[:2])})
+		return "", invalid("faktur number "+errs.Quote(s), []string{fmt.Sprintf("transaction code %s is not one of 01–10 (PER-11/PJ/2025)", d[:2])})
 	}
 	return FakturNumber(d), nil
 }
@@ -79,10 +81,10 @@ type NSFP string
 func ParseNSFP(s string) (NSFP, error) {
 	d, problem := digitsOnly(s)
 	if problem != "" {
-		return "", invalid("legacy faktur number "+quote(s), []string{problem + "; a legacy faktur number is 16 digits, KKS.CCC-YY.NNNNNNNN"})
+		return "", invalid("legacy faktur number "+errs.Quote(s), []string{problem + "; a legacy faktur number is 16 digits, KKS.CCC-YY.NNNNNNNN"})
 	}
 	if len(d) != 16 {
-		return "", invalid("legacy faktur number "+quote(s), []string{fmt.Sprintf("has %d digits; a legacy faktur number has 16, KKS.CCC-YY.NNNNNNNN", len(d))})
+		return "", invalid("legacy faktur number "+errs.Quote(s), []string{fmt.Sprintf("has %d digits; a legacy faktur number has 16, KKS.CCC-YY.NNNNNNNN", len(d))})
 	}
 	var problems []string
 	if d[:2] == "00" {
@@ -92,7 +94,7 @@ func ParseNSFP(s string) (NSFP, error) {
 		problems = append(problems, fmt.Sprintf("status %c is not a status; 0 is normal, 1 a replacement", d[2]))
 	}
 	if len(problems) > 0 {
-		return "", invalid("legacy faktur number "+quote(s), problems)
+		return "", invalid("legacy faktur number "+errs.Quote(s), problems)
 	}
 	return NSFP(d), nil
 }

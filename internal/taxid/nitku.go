@@ -47,7 +47,7 @@ func maskNITKU(d string) string {
 // 1, 2, … for further places of business.
 func NewNITKU(owner NPWP, seq int) (NITKU, error) {
 	if len(owner) != 16 || !isDigits(string(owner)) {
-		return "", errs.Errorf(errs.Invalid, "NITKU for NPWP %s: the owner must be a 16-digit NPWP", quote(string(owner)))
+		return "", errs.Errorf(errs.Invalid, "NITKU for NPWP %s: the owner must be a 16-digit NPWP", errs.Quote(string(owner)))
 	}
 	if seq < 0 || seq > 999_999 {
 		return "", errs.Errorf(errs.Invalid, "NITKU for NPWP %s: place number %d must be between 0 (head office) and 999999", owner.Format(), seq)

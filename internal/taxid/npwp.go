@@ -84,16 +84,16 @@ func ParseNPWP(s string) (NPWP, []string, error) {
 func NewLegacyNPWP(typeCode string, serial int, kpp string, branch string) (NPWP, error) {
 	var problems []string
 	if len(typeCode) != 2 || !isDigits(typeCode) {
-		problems = append(problems, fmt.Sprintf("type code %s must be 2 digits, e.g. 01", quote(typeCode)))
+		problems = append(problems, fmt.Sprintf("type code %s must be 2 digits, e.g. 01", errs.Quote(typeCode)))
 	}
 	if serial < 1 || serial > 999_999 {
 		problems = append(problems, fmt.Sprintf("serial %d must be between 1 and 999999", serial))
 	}
 	if len(kpp) != 3 || !isDigits(kpp) {
-		problems = append(problems, fmt.Sprintf("KPP code %s must be 3 digits, e.g. 091", quote(kpp)))
+		problems = append(problems, fmt.Sprintf("KPP code %s must be 3 digits, e.g. 091", errs.Quote(kpp)))
 	}
 	if len(branch) != 3 || !isDigits(branch) {
-		problems = append(problems, fmt.Sprintf("branch code %s must be 3 digits, 000 for the head office", quote(branch)))
+		problems = append(problems, fmt.Sprintf("branch code %s must be 3 digits, 000 for the head office", errs.Quote(branch)))
 	}
 	if len(problems) > 0 {
 		return "", invalid("cannot make a legacy NPWP", problems)

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/coretax/coretax/internal/errs"
 )
 
 // Passport is a passport (travel document) number as issued by any state,
@@ -44,17 +46,17 @@ func ParsePassport(s string) (Passport, error) {
 			if unicode.IsLetter(r) {
 				what = "is not allowed; passport numbers use only the unaccented letters A–Z and the digits 0–9 (ICAO 9303)"
 			}
-			return "", invalid("passport number "+quote(s), []string{badChar(r, pos, what)})
+			return "", invalid("passport number "+errs.Quote(s), []string{badChar(r, pos, what)})
 		}
 	}
 	p := b.String()
 	switch n := utf8.RuneCountInString(p); {
 	case n == 0:
-		return "", invalid("passport number "+quote(s), []string{"is empty; give the number printed on the passport's data page"})
+		return "", invalid("passport number "+errs.Quote(s), []string{"is empty; give the number printed on the passport's data page"})
 	case n < minPassport:
-		return "", invalid("passport number "+quote(s), []string{fmt.Sprintf("has %d letters and digits; passport numbers have at least %d", n, minPassport)})
+		return "", invalid("passport number "+errs.Quote(s), []string{fmt.Sprintf("has %d letters and digits; passport numbers have at least %d", n, minPassport)})
 	case n > maxPassport:
-		return "", invalid("passport number "+quote(s), []string{fmt.Sprintf("has %d letters and digits; passport numbers have at most %d", n, maxPassport)})
+		return "", invalid("passport number "+errs.Quote(s), []string{fmt.Sprintf("has %d letters and digits; passport numbers have at most %d", n, maxPassport)})
 	}
 	return Passport(p), nil
 }

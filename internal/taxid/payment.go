@@ -1,6 +1,10 @@
 package taxid
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/coretax/coretax/internal/errs"
+)
 
 // BillingCode is a kode billing (ID billing): the 15-digit number, unique
 // per requested payment, under which a tax payment is made (identifiers.md
@@ -14,10 +18,10 @@ type BillingCode string
 func ParseBillingCode(s string) (BillingCode, error) {
 	d, problem := digitsOnly(s)
 	if problem != "" {
-		return "", invalid("billing code "+quote(s), []string{problem + "; a billing code is 15 digits"})
+		return "", invalid("billing code "+errs.Quote(s), []string{problem + "; a billing code is 15 digits"})
 	}
 	if len(d) != 15 {
-		return "", invalid("billing code "+quote(s), []string{fmt.Sprintf("has %d digits; a billing code has 15", len(d))})
+		return "", invalid("billing code "+errs.Quote(s), []string{fmt.Sprintf("has %d digits; a billing code has 15", len(d))})
 	}
 	return BillingCode(d), nil
 }
@@ -41,10 +45,10 @@ type NTPN string
 func ParseNTPN(s string) (NTPN, error) {
 	c, problem := alnumOnly(s)
 	if problem != "" {
-		return "", invalid("NTPN "+quote(s), []string{problem + "; an NTPN is 16 letters and digits"})
+		return "", invalid("NTPN "+errs.Quote(s), []string{problem + "; an NTPN is 16 letters and digits"})
 	}
 	if len(c) != 16 {
-		return "", invalid("NTPN "+quote(s), []string{fmt.Sprintf("has %d letters and digits; an NTPN has 16", len(c))})
+		return "", invalid("NTPN "+errs.Quote(s), []string{fmt.Sprintf("has %d letters and digits; an NTPN has 16", len(c))})
 	}
 	return NTPN(c), nil
 }
