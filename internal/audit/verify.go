@@ -70,6 +70,15 @@ func (v *Verifier) Add(e Entry) bool {
 	return true
 }
 
+// Reject records a break the chain rules cannot see, such as a stored
+// entry that cannot be read (a hash that is not hex). It is ignored when
+// the chain broke earlier.
+func (v *Verifier) Reject(seq int64, reason string) {
+	if v.broken == nil {
+		v.broken = &Break{Seq: seq, Reason: reason}
+	}
+}
+
 func (v *Verifier) predecessor() string {
 	if v.next == 1 {
 		return "the genesis"
