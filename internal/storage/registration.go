@@ -177,6 +177,9 @@ func insertChanges(ctx context.Context, tx *sql.Tx, taxpayerID int64, cs []regis
 		if err != nil {
 			return fmt.Errorf("insert history: %w", err)
 		}
+		if err := appendAudit(ctx, tx, changeEntry(ctx, taxpayerID, c)); err != nil {
+			return err
+		}
 	}
 	return nil
 }
