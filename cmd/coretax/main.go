@@ -55,6 +55,7 @@ func commands() []command {
 		{"version", "print the version and build information", runVersion},
 		{"id", "check tax identifiers offline (coretax id check VALUE...)", runID},
 		{"registry", "import reference registries (population, company, immigration)", runRegistry},
+		{"audit", "check the audit log's hash chain (coretax audit verify)", runAudit},
 	}
 	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })
 	return cmds
