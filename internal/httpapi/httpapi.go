@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/coretax/coretax/internal/actor"
+	"github.com/coretax/coretax/internal/audit"
 	"github.com/coretax/coretax/internal/registration"
 	"github.com/coretax/coretax/internal/registry"
 )
@@ -41,6 +42,9 @@ type Config struct {
 	// Now is the clock (it dates a NIK's century in identifier checks).
 	// When nil, time.Now is used.
 	Now func() time.Time
+	// Audit reads the security log. When nil, the audit route answers
+	// 503.
+	Audit *audit.Service
 }
 
 // server holds the dependencies of the handlers.
@@ -49,6 +53,7 @@ type server struct {
 	registry Importer
 	logger   *slog.Logger
 	now      func() time.Time
+	audit    *audit.Service
 }
 
 // route is one entry of the API: a method and a ServeMux path pattern.
@@ -79,6 +84,7 @@ var routes = []route{
 	{"POST", "/api/v1/taxpayers/{npwp}/legacy-npwps", (*server).linkNPWP},
 	{"GET", "/api/v1/id/check", (*server).checkID},
 	{"POST", "/api/v1/registries/{kind}/import", (*server).importRegistry},
+	{"GET", "/api/v1/audit", (*server).auditLog},
 }
 
 // New returns the API handler. Mount it at Prefix+"/" on the server's mux,
@@ -86,6 +92,7 @@ var routes = []route{
 // logs.
 func New(cfg Config) http.Handler {
 	s := &server{reg: cfg.Registration, registry: cfg.Registry, logger: cfg.Logger, now: cfg.Now}
+	s.audit = cfg.Audit
 	if s.logger == nil {
 		s.logger = slog.Default()
 	}
