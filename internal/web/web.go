@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/coretax/coretax/internal/actor"
+	"github.com/coretax/coretax/internal/audit"
 	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/httpmw"
 	"github.com/coretax/coretax/internal/registration"
@@ -42,6 +43,9 @@ type Config struct {
 	// DemoNotes are shown on the home page when the server runs with
 	// demo data: what to try.
 	DemoNotes []string
+	// Audit reads the security log. When nil, the security log page
+	// answers 503.
+	Audit *audit.Service
 }
 
 // server holds the dependencies of the handlers.
@@ -50,6 +54,7 @@ type server struct {
 	logger    *slog.Logger
 	demoNotes []string
 	pages     map[string]*template.Template
+	audit     *audit.Service
 }
 
 // route is one page or form of the site.
@@ -71,6 +76,7 @@ var routes = []route{
 	{"POST /taxpayers/{npwp}/pkp", (*server).setPKP},
 	{"POST /taxpayers/{npwp}/links", (*server).linkNPWP},
 	{"GET /officer/taxpayers", (*server).search},
+	{"GET /security-log", (*server).securityLog},
 }
 
 // New returns the handler of the pages. Mount it at "/" on the server's
@@ -79,6 +85,7 @@ var routes = []route{
 // origin only).
 func New(cfg Config) (http.Handler, error) {
 	s := &server{reg: cfg.Registration, logger: cfg.Logger, demoNotes: cfg.DemoNotes}
+	s.audit = cfg.Audit
 	if s.logger == nil {
 		s.logger = slog.Default()
 	}
