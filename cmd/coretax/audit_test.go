@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -46,5 +47,26 @@ func TestAuditVerify(t *testing.T) {
 		if code, _, errOut := run(t, env, args...); code != 2 || !strings.Contains(errOut, "coretax audit --help") {
 			t.Errorf("%v: status %d, stderr %q", args, code, errOut)
 		}
+	}
+}
+
+// The server reads the audit log that its writes produce, and verify
+// checks it afterwards.
+func TestServeAuditLog(t *testing.T) {
+	dir := t.TempDir()
+	base, _, stop := serveInProcess(t, "--data", dir, "--demo")
+	code, body := get(t, base+"/api/v1/audit?taxpayer=5171031204900003")
+	if code != http.StatusOK || !strings.Contains(body, `"action": "registration.register"`) {
+		t.Errorf("GET /api/v1/audit = %d:\n%.600s", code, body)
+	}
+	if code, body := get(t, base+"/security-log"); code != http.StatusUnauthorized || !strings.Contains(body, "sign in to see your security log") {
+		t.Errorf("GET /security-log anonymously = %d:\n%.600s", code, body)
+	}
+	if code := stop(); code != 0 {
+		t.Fatalf("serve exited with %d", code)
+	}
+	code, out, _ := run(t, nil, "audit", "verify", "--data", dir)
+	if code != 0 || !strings.HasPrefix(out, "audit log intact: ") || strings.HasPrefix(out, "audit log intact: 0 ") {
+		t.Errorf("verify after the demo: status %d, %q", code, out)
 	}
 }

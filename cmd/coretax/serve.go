@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/coretax/coretax/internal/audit"
 	"github.com/coretax/coretax/internal/demo"
 	"github.com/coretax/coretax/internal/httpapi"
 	"github.com/coretax/coretax/internal/httpmw"
@@ -84,8 +85,8 @@ func runServe(ctx context.Context, a *app, args []string) error {
 
 	metrics := httpmw.NewMetrics()
 	metrics.Registry().MustRegister(collectors.NewDBStatsCollector(db.SQL(), db.Dialect().String()))
-	api := httpapi.New(httpapi.Config{Registration: svc.registration, Registry: svc.registry, Logger: logger})
-	pages, err := web.New(web.Config{Registration: svc.registration, Logger: logger, DemoNotes: notes})
+	api := httpapi.New(httpapi.Config{Registration: svc.registration, Registry: svc.registry, Logger: logger, Audit: svc.audit})
+	pages, err := web.New(web.Config{Registration: svc.registration, Logger: logger, DemoNotes: notes, Audit: svc.audit})
 	if err != nil {
 		return err
 	}
@@ -154,6 +155,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 type services struct {
 	registry     *registry.Service
 	registration *registration.Service
+	audit        *audit.Service
 }
 
 func newServices(db *storage.DB) services {
@@ -162,6 +164,7 @@ func newServices(db *storage.DB) services {
 	return services{
 		registry:     reg,
 		registration: registration.NewService(db.Registration(), db.Registry(), registration.OpenPolicy(), now, registration.DefaultConfig()),
+		audit:        audit.NewService(db.Audit(), registration.OpenPolicy()),
 	}
 }
 
