@@ -56,6 +56,7 @@ func commands() []command {
 		{"id", "check tax identifiers offline (coretax id check VALUE...)", runID},
 		{"registry", "import reference registries (population, company, immigration)", runRegistry},
 		{"audit", "check the audit log's hash chain (coretax audit verify)", runAudit},
+		{"officer", "grant, revoke and list officer roles (coretax officer grant --username X --role Y)", runOfficer},
 	}
 	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })
 	return cmds
