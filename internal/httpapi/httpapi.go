@@ -23,6 +23,7 @@ import (
 	"github.com/coretax/coretax/internal/audit"
 	"github.com/coretax/coretax/internal/registration"
 	"github.com/coretax/coretax/internal/registry"
+	"github.com/coretax/coretax/internal/roles"
 )
 
 // Importer imports a reference registry file; *registry.Service is one.
@@ -45,6 +46,9 @@ type Config struct {
 	// Audit reads the security log. When nil, the audit route answers
 	// 503.
 	Audit *audit.Service
+	// Roles serves people and roles, consultants and the access
+	// diagnostic. When nil, those routes answer 503.
+	Roles *roles.Service
 }
 
 // server holds the dependencies of the handlers.
@@ -54,6 +58,7 @@ type server struct {
 	logger   *slog.Logger
 	now      func() time.Time
 	audit    *audit.Service
+	roles    *roles.Service
 }
 
 // route is one entry of the API: a method and a ServeMux path pattern.
@@ -85,6 +90,16 @@ var routes = []route{
 	{"GET", "/api/v1/id/check", (*server).checkID},
 	{"POST", "/api/v1/registries/{kind}/import", (*server).importRegistry},
 	{"GET", "/api/v1/audit", (*server).auditLog},
+	{"GET", "/api/v1/roles", (*server).roleCatalogue},
+	{"GET", "/api/v1/taxpayers/{npwp}/roles", (*server).people},
+	{"POST", "/api/v1/taxpayers/{npwp}/roles", (*server).grantRole},
+	{"POST", "/api/v1/taxpayers/{npwp}/roles/{id}/revoke", (*server).revokeRole},
+	{"POST", "/api/v1/taxpayers/{npwp}/consultants", (*server).appoint},
+	{"POST", "/api/v1/taxpayers/{npwp}/consultants/{id}/revoke", (*server).revokeAppointment},
+	{"GET", "/api/v1/taxpayers/{npwp}/invitations", (*server).invitations},
+	{"POST", "/api/v1/taxpayers/{npwp}/invitations/{id}/accept", (*server).acceptInvitation},
+	{"POST", "/api/v1/taxpayers/{npwp}/invitations/{id}/decline", (*server).declineInvitation},
+	{"GET", "/api/v1/access/why", (*server).why},
 }
 
 // New returns the API handler. Mount it at Prefix+"/" on the server's mux,
@@ -93,6 +108,7 @@ var routes = []route{
 func New(cfg Config) http.Handler {
 	s := &server{reg: cfg.Registration, registry: cfg.Registry, logger: cfg.Logger, now: cfg.Now}
 	s.audit = cfg.Audit
+	s.roles = cfg.Roles
 	if s.logger == nil {
 		s.logger = slog.Default()
 	}

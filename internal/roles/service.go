@@ -352,6 +352,13 @@ func (s *Service) Why(ctx context.Context, npwp, action string) (Diagnosis, erro
 		return Diagnosis{}, errs.InvalidFields("unknown action", errs.Field("action", action, "is not an action; use one of %s", strings.Join(names, ", ")))
 	}
 	d := Diagnosis{Action: act, What: rule.What}
+	if rule.Need == Public {
+		d.Allowed, d.Conditions = true, []Condition{{Name: "anyone may " + rule.What, Met: true}}
+		return d, nil
+	}
+	if a.Kind == actor.Anonymous || a.Kind == "" || (a.Kind == actor.Taxpayer && a.TaxpayerID == 0) {
+		return Diagnosis{}, errs.E(errs.Unauthenticated, "sign in to see what you may do")
+	}
 	var target int64
 	if strings.TrimSpace(npwp) != "" {
 		t, err := s.taxpayer(ctx, "taxpayer", npwp)
@@ -372,19 +379,13 @@ func (s *Service) Why(ctx context.Context, npwp, action string) (Diagnosis, erro
 	case actor.Officer:
 		d.Conditions = s.policy.WhyOfficer(ctx, a.ID, act)
 	case actor.Taxpayer:
-		if a.TaxpayerID == 0 {
-			return Diagnosis{}, errs.E(errs.Unauthenticated, "sign in to see what you may do")
-		}
 		conds, err := s.policy.Why(ctx, a.TaxpayerID, target, act)
 		if err != nil {
 			return Diagnosis{}, err
 		}
 		d.Conditions = conds
 	default:
-		if rule.Need != Public {
-			return Diagnosis{}, errs.E(errs.Unauthenticated, "sign in to see what you may do")
-		}
-		d.Conditions = []Condition{{Name: "anyone may " + rule.What, Met: true}}
+		return Diagnosis{}, errs.E(errs.Unauthenticated, "sign in to see what you may do")
 	}
 	d.Allowed = Allowed(d.Conditions)
 	return d, nil
