@@ -16,6 +16,7 @@ import (
 	"github.com/coretax/coretax/internal/httpmw"
 	"github.com/coretax/coretax/internal/registration"
 	"github.com/coretax/coretax/internal/registry"
+	"github.com/coretax/coretax/internal/roles"
 	"github.com/coretax/coretax/internal/storage"
 	"github.com/coretax/coretax/internal/web"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -85,7 +86,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 
 	metrics := httpmw.NewMetrics()
 	metrics.Registry().MustRegister(collectors.NewDBStatsCollector(db.SQL(), db.Dialect().String()))
-	api := httpapi.New(httpapi.Config{Registration: svc.registration, Registry: svc.registry, Logger: logger, Audit: svc.audit})
+	api := httpapi.New(httpapi.Config{Registration: svc.registration, Registry: svc.registry, Logger: logger, Audit: svc.audit, Roles: svc.roles})
 	pages, err := web.New(web.Config{Registration: svc.registration, Logger: logger, DemoNotes: notes, Audit: svc.audit})
 	if err != nil {
 		return err
@@ -156,6 +157,11 @@ type services struct {
 	registry     *registry.Service
 	registration *registration.Service
 	audit        *audit.Service
+	// roles serves people and roles, consultants and the access
+	// diagnostic; its policy is the one for a server that signs people in.
+	// Registration and audit keep registration.OpenPolicy until sign-in is
+	// served, since without it nobody could be anything but anonymous.
+	roles *roles.Service
 }
 
 func newServices(db *storage.DB) services {
@@ -165,6 +171,7 @@ func newServices(db *storage.DB) services {
 		registry:     reg,
 		registration: registration.NewService(db.Registration(), db.Registry(), registration.OpenPolicy(), now, registration.DefaultConfig()),
 		audit:        audit.NewService(db.Audit(), registration.OpenPolicy()),
+		roles:        newRolesService(db, now),
 	}
 }
 
