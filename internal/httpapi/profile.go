@@ -114,7 +114,9 @@ type representedJSON struct {
 
 type representedParty struct {
 	partyJSON
-	TaxpayerID int64 `json:"taxpayer_id"`
+	TaxpayerID   int64  `json:"taxpayer_id"`
+	TaxpayerNPWP string `json:"taxpayer_npwp"`
+	TaxpayerName string `json:"taxpayer_name"`
 }
 
 // represented handles GET /taxpayers/{npwp}/represented: the related-party
@@ -127,7 +129,8 @@ func (s *server) represented(w http.ResponseWriter, r *http.Request) error {
 	today := s.reg.Today()
 	out := representedJSON{Parties: make([]representedParty, 0, len(ps))}
 	for _, p := range ps {
-		out.Parties = append(out.Parties, representedParty{partyJSON: partyOut(p, today), TaxpayerID: p.TaxpayerID})
+		out.Parties = append(out.Parties, representedParty{partyJSON: partyOut(p.RelatedParty, today), TaxpayerID: p.TaxpayerID,
+			TaxpayerNPWP: string(p.EntityNPWP), TaxpayerName: p.EntityName})
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil

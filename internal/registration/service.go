@@ -302,8 +302,9 @@ func (s *Service) Search(ctx context.Context, q Query) ([]Summary, error) {
 }
 
 // Represented returns the related-party rows in which the taxpayer with
-// the given NPWP is the party: the entities the person acts for.
-func (s *Service) Represented(ctx context.Context, npwp string) ([]RelatedParty, error) {
+// the given NPWP is the party: the entities the person acts for, with
+// their NPWPs and names.
+func (s *Service) Represented(ctx context.Context, npwp string) ([]Representation, error) {
 	t, err := s.Taxpayer(ctx, npwp)
 	if err != nil {
 		return nil, err

@@ -361,7 +361,7 @@ func TestEntityPlacesPartiesAndPIC(t *testing.T) {
 		}
 		// The person sees the entities they represent.
 		rep, err := f.svc.Represented(f.ctx, string(dir.NPWP))
-		if err != nil || len(rep) != 1 || rep[0].TaxpayerID != co.ID {
+		if err != nil || len(rep) != 1 || rep[0].TaxpayerID != co.ID || rep[0].EntityNPWP != co.NPWP || rep[0].EntityName != co.Name {
 			t.Errorf("Represented = %+v, %v", rep, err)
 		}
 		// An individual has no related parties.

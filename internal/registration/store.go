@@ -53,8 +53,9 @@ type Store interface {
 	// q.Number, or whose name contains q.Name, in ID order after q.After.
 	Search(ctx context.Context, q Query) ([]Summary, error)
 	// PartiesOf returns the related-party rows naming the taxpayer
-	// partyID as the party, i.e. the entities the person represents.
-	PartiesOf(ctx context.Context, partyID int64) ([]RelatedParty, error)
+	// partyID as the party, i.e. the entities the person represents, with
+	// each entity's NPWP and name.
+	PartiesOf(ctx context.Context, partyID int64) ([]Representation, error)
 }
 
 // NPWPAllocation tells the store how to allocate an NPWP for a taxpayer who

@@ -176,6 +176,15 @@ func (r RelatedParty) ActiveOn(d time.Time) bool {
 	return !d.Before(r.ValidFrom) && (r.ValidUntil.IsZero() || !d.After(r.ValidUntil))
 }
 
+// Representation is a related-party row seen from the party: the entity
+// the person is related to, with its NPWP and name, so that a person's
+// list of the taxpayers they act for needs no further lookups.
+type Representation struct {
+	RelatedParty
+	EntityNPWP taxid.NPWP
+	EntityName string
+}
+
 // PKPEvent is a change of PKP (Pengusaha Kena Pajak, VAT-registered
 // entrepreneur) status.
 type PKPEvent struct {

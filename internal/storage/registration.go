@@ -574,6 +574,22 @@ func escapeLike(s string) string {
 }
 
 // PartiesOf implements registration.Store.
-func (s *RegistrationStore) PartiesOf(ctx context.Context, partyID int64) ([]registration.RelatedParty, error) {
-	return queryParties(ctx, s.db.db, `WHERE r.party_id = $1`, partyID)
+func (s *RegistrationStore) PartiesOf(ctx context.Context, partyID int64) ([]registration.Representation, error) {
+	ps, err := queryParties(ctx, s.db.db, `WHERE r.party_id = $1`, partyID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]registration.Representation, 0, len(ps))
+	entities := map[int64]registration.Taxpayer{}
+	for _, p := range ps {
+		e, ok := entities[p.TaxpayerID]
+		if !ok {
+			if e, err = s.TaxpayerByID(ctx, p.TaxpayerID); err != nil {
+				return nil, err
+			}
+			entities[p.TaxpayerID] = e
+		}
+		out = append(out, registration.Representation{RelatedParty: p, EntityNPWP: e.NPWP, EntityName: e.Name})
+	}
+	return out, nil
 }
