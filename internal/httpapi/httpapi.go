@@ -19,7 +19,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/coretax/coretax/internal/actor"
+	"github.com/coretax/coretax/internal/access"
 	"github.com/coretax/coretax/internal/audit"
 	"github.com/coretax/coretax/internal/registration"
 	"github.com/coretax/coretax/internal/registry"
@@ -49,6 +49,13 @@ type Config struct {
 	// Roles serves people and roles, consultants and the access
 	// diagnostic. When nil, those routes answer 503.
 	Roles *roles.Service
+	// Access resolves API tokens and session cookies and serves the
+	// /access routes. When nil, every caller is anonymous and those
+	// routes answer 503.
+	Access *access.Service
+	// InsecureCookies leaves the Secure attribute off the session cookie,
+	// for plain-http local use.
+	InsecureCookies bool
 }
 
 // server holds the dependencies of the handlers.
@@ -59,6 +66,9 @@ type server struct {
 	now      func() time.Time
 	audit    *audit.Service
 	roles    *roles.Service
+	access   *access.Service
+	// insecureCookies leaves Secure off the session cookie.
+	insecureCookies bool
 }
 
 // route is one entry of the API: a method and a ServeMux path pattern.
@@ -100,6 +110,26 @@ var routes = []route{
 	{"POST", "/api/v1/taxpayers/{npwp}/invitations/{id}/accept", (*server).acceptInvitation},
 	{"POST", "/api/v1/taxpayers/{npwp}/invitations/{id}/decline", (*server).declineInvitation},
 	{"GET", "/api/v1/access/why", (*server).why},
+	{"POST", "/api/v1/access/activation", (*server).startActivation},
+	{"POST", "/api/v1/access/activation/code", (*server).sendActivationCode},
+	{"POST", "/api/v1/access/activation/complete", (*server).activate},
+	{"POST", "/api/v1/access/login", (*server).login},
+	{"POST", "/api/v1/access/login/second-step", (*server).secondStep},
+	{"POST", "/api/v1/access/logout", (*server).logout},
+	{"POST", "/api/v1/access/logout-everywhere", (*server).logoutEverywhere},
+	{"GET", "/api/v1/access/me", (*server).me},
+	{"GET", "/api/v1/access/sessions", (*server).sessions},
+	{"POST", "/api/v1/access/password", (*server).changePassword},
+	{"POST", "/api/v1/access/reset", (*server).requestReset},
+	{"POST", "/api/v1/access/reset/complete", (*server).completeReset},
+	{"POST", "/api/v1/access/two-step/enrol", (*server).enrolTwoStep},
+	{"POST", "/api/v1/access/two-step/confirm", (*server).confirmTwoStep},
+	{"POST", "/api/v1/access/two-step/disable", (*server).disableTwoStep},
+	{"GET", "/api/v1/access/tokens", (*server).tokens},
+	{"POST", "/api/v1/access/tokens", (*server).createToken},
+	{"POST", "/api/v1/access/tokens/{id}/revoke", (*server).revokeToken},
+	{"POST", "/api/v1/access/acting-for", (*server).actFor},
+	{"POST", "/api/v1/access/unlock", (*server).unlock},
 }
 
 // New returns the API handler. Mount it at Prefix+"/" on the server's mux,
@@ -109,6 +139,7 @@ func New(cfg Config) http.Handler {
 	s := &server{reg: cfg.Registration, registry: cfg.Registry, logger: cfg.Logger, now: cfg.Now}
 	s.audit = cfg.Audit
 	s.roles = cfg.Roles
+	s.access, s.insecureCookies = cfg.Access, cfg.InsecureCookies
 	if s.logger == nil {
 		s.logger = slog.Default()
 	}
@@ -142,18 +173,6 @@ func New(cfg Config) http.Handler {
 		return errNoRoute(r.URL.Path)
 	}))
 	return mux
-}
-
-// principalFrom returns the principal of a request. It is the one place
-// that decides who is calling: today every caller is anonymous and known
-// only by network address; when accounts and API tokens arrive, they are
-// resolved here and nowhere else.
-//
-// Authorization is not decided here nor in any handler: the registration
-// Service asks its Policy whether the principal may perform each action on
-// each taxpayer.
-func principalFrom(r *http.Request) actor.Actor {
-	return actor.Actor{Kind: actor.Anonymous, Address: clientAddress(r)}
 }
 
 // clientAddress is the address of the peer. Forwarding headers are not

@@ -21,8 +21,11 @@ func (s *server) handle(h func(*server, http.ResponseWriter, *http.Request) erro
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		httpmw.NoteRoute(r)
 		w.Header().Set("Cache-Control", "no-store")
-		r = r.WithContext(actor.With(r.Context(), principalFrom(r)))
-		err := h(s, w, r)
+		a, err := s.principalFrom(r)
+		r = r.WithContext(actor.With(r.Context(), a))
+		if err == nil {
+			err = h(s, w, r)
+		}
 		if err == nil {
 			return
 		}
