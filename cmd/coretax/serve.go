@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/coretax/coretax/internal/access"
 	"github.com/coretax/coretax/internal/audit"
 	"github.com/coretax/coretax/internal/demo"
 	"github.com/coretax/coretax/internal/httpapi"
@@ -23,7 +24,7 @@ import (
 )
 
 const serveUsage = `
-Usage: coretax serve [--addr HOST:PORT] [--data DIR] [--database-url URL] [--demo]
+Usage: coretax serve [--addr HOST:PORT] [--data DIR] [--database-url URL] [--demo] [--insecure-cookies]
 
 Starts the HTTP server: the JSON API under /api/v1 (described at
 /api/v1/openapi.yaml), the web pages under /, GET /healthz (the process is
@@ -37,13 +38,21 @@ postgres:// URL, PostgreSQL.
 director, a resident employee, a freelance designer, a villa owner in
 Gianyar, and the reference registries they match) and prints what to try.
 It only loads into an empty database; on a data directory that already
-holds data it serves what is there.
+holds data it serves what is there. The demo accounts and their passwords
+are printed with the notes.
+
+Sign-in keys its codes, sessions and tokens with the server key in
+DIR/access.key (created on first start; keep it with the database), or
+CORETAX_ACCESS_KEY (64 hex digits) when set. The session cookie is Secure:
+behind plain http (other than localhost, which browsers treat as secure)
+pass --insecure-cookies.
 
 SIGINT or SIGTERM stops the server gracefully: new connections are refused
 and requests in flight get up to 15 seconds to finish.
 
 Every flag can also be set with an environment variable: CORETAX_ADDR,
-CORETAX_DATA, CORETAX_DATABASE_URL, CORETAX_DEMO=true, CORETAX_LOG_FORMAT
+CORETAX_DATA, CORETAX_DATABASE_URL, CORETAX_DEMO=true,
+CORETAX_INSECURE_COOKIES=true, CORETAX_LOG_FORMAT
 (text or json), CORETAX_LOG_LEVEL (debug, info, warn, error).
 `
 
@@ -51,6 +60,8 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	fs := a.newFlagSet("serve", serveUsage)
 	addr := fs.String("addr", a.envDefault("CORETAX_ADDR", "127.0.0.1:8080"), "address to listen on (env CORETAX_ADDR)")
 	sf := a.addStorageFlags(fs)
+	insecureCookies := fs.Bool("insecure-cookies", a.envDefault("CORETAX_INSECURE_COOKIES", "") == "true",
+		"send the session cookie without Secure, for plain-http use on this machine (env CORETAX_INSECURE_COOKIES=true)")
 	withDemo := fs.Bool("demo", a.envDefault("CORETAX_DEMO", "") == "true", "load the demo world into an empty database (env CORETAX_DEMO=true)")
 	logFormat := fs.String("log-format", a.envDefault("CORETAX_LOG_FORMAT", "text"), "log format: text or json (env CORETAX_LOG_FORMAT)")
 	logLevel := fs.String("log-level", a.envDefault("CORETAX_LOG_LEVEL", "info"), "log level: debug, info, warn or error (env CORETAX_LOG_LEVEL)")
@@ -76,6 +87,9 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	logger.Info("database ready", "database", db.String())
 
 	svc := newServices(db)
+	if svc.access, err = newAccessService(a, db, sf.dataDir, "http://"+displayAddr(*addr), svc.roles.Policy()); err != nil {
+		return err
+	}
 	var notes []string
 	if *withDemo {
 		notes, err = loadDemo(ctx, db, svc, "http://"+displayAddr(*addr), logger)
@@ -86,7 +100,8 @@ func runServe(ctx context.Context, a *app, args []string) error {
 
 	metrics := httpmw.NewMetrics()
 	metrics.Registry().MustRegister(collectors.NewDBStatsCollector(db.SQL(), db.Dialect().String()))
-	api := httpapi.New(httpapi.Config{Registration: svc.registration, Registry: svc.registry, Logger: logger, Audit: svc.audit, Roles: svc.roles})
+	api := httpapi.New(httpapi.Config{Registration: svc.registration, Registry: svc.registry, Logger: logger, Audit: svc.audit, Roles: svc.roles,
+		Access: svc.access, InsecureCookies: *insecureCookies})
 	pages, err := web.New(web.Config{Registration: svc.registration, Logger: logger, DemoNotes: notes, Audit: svc.audit})
 	if err != nil {
 		return err
@@ -162,6 +177,8 @@ type services struct {
 	// Registration and audit keep registration.OpenPolicy until sign-in is
 	// served, since without it nobody could be anything but anonymous.
 	roles *roles.Service
+	// access signs people in; serve sets it (it needs the server key).
+	access *access.Service
 }
 
 func newServices(db *storage.DB) services {
@@ -186,7 +203,7 @@ func loadDemo(ctx context.Context, db *storage.DB, svc services, baseURL string,
 		logger.Warn("--demo: the database already holds data; the demo world is loaded only into an empty one, so serving what is there", "database", db.String())
 		return nil, nil
 	}
-	w, err := demo.Load(ctx, demo.Services{Registry: svc.registry, Registration: svc.registration})
+	w, err := demo.Load(ctx, demo.Services{Registry: svc.registry, Registration: svc.registration, Access: svc.access})
 	if err != nil {
 		return nil, err
 	}

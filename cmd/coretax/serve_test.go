@@ -124,6 +124,7 @@ func TestServeDemo(t *testing.T) {
 		{"/api/v1/taxpayers?q=surya", "PT Surya Kencana Villas"},
 		{"/", "coretax"},
 		{"/officer/taxpayers?q=surya", "PT Surya Kencana Villas"},
+		{"/", "sudarma sawah hijau"},
 	} {
 		code, body := get(t, base+tt.path)
 		if code != http.StatusOK || !strings.Contains(body, tt.want) {

@@ -16,6 +16,7 @@ import (
 	"embed"
 	"fmt"
 
+	"github.com/coretax/coretax/internal/access"
 	"github.com/coretax/coretax/internal/actor"
 	"github.com/coretax/coretax/internal/registration"
 	"github.com/coretax/coretax/internal/registry"
@@ -28,6 +29,8 @@ var data embed.FS
 type Services struct {
 	Registry     *registry.Service
 	Registration *registration.Service
+	// Access, when set, gets demo accounts ready to sign in with.
+	Access *access.Service
 }
 
 // World names what was loaded, for the notes printed on start.
@@ -38,6 +41,15 @@ type World struct {
 	Designer   registration.Taxpayer
 	VillaOwner registration.Taxpayer
 	Branch     registration.PlaceOfBusiness
+	// Accounts are the demo logins, with their passwords.
+	Accounts []Account
+}
+
+// Account is a demo login printed at start.
+type Account struct {
+	Who      string
+	Login    string
+	Password string
 }
 
 // Load loads the demo world. The caller must make sure the system is
@@ -137,13 +149,43 @@ func Load(ctx context.Context, s Services) (World, error) {
 		})
 		return e
 	})
+	if err == nil && s.Access != nil {
+		err = loadAccounts(ctx, s.Access, &w)
+	}
 	return w, err
+}
+
+// loadAccounts sets up accounts for the director, the employee and the
+// villa owner, and an officer. Their passwords are fixed so that the notes
+// printed at start are all one needs; a real deployment never runs the
+// demo.
+func loadAccounts(ctx context.Context, acc *access.Service, w *World) error {
+	people := []struct {
+		who      string
+		t        registration.Taxpayer
+		password string
+	}{
+		{"the director (main PIC of the company: switch to act for it)", w.Director, "gruber villa sunrise"},
+		{"the employee", w.Employee, "wirawan kopi pagi"},
+		{"the villa owner", w.VillaOwner, "sudarma sawah hijau"},
+	}
+	for _, p := range people {
+		if _, err := acc.SetUpAccount(ctx, string(p.t.NPWP), p.password); err != nil {
+			return fmt.Errorf("demo: account of %s: %w", p.who, err)
+		}
+		w.Accounts = append(w.Accounts, Account{Who: p.who, Login: string(p.t.NPWP), Password: p.password})
+	}
+	if _, _, err := acc.AddOfficer(ctx, "budi", "Budi Santoso", "petugas kpp badung"); err != nil {
+		return fmt.Errorf("demo: officer account: %w", err)
+	}
+	w.Accounts = append(w.Accounts, Account{Who: "a tax officer", Login: "budi", Password: "petugas kpp badung"})
+	return nil
 }
 
 // Notes are the things to try, printed on start and shown on the home
 // page. baseURL is where the server listens, e.g. http://127.0.0.1:8080.
 func (w World) Notes(baseURL string) []string {
-	return []string{
+	notes := []string{
 		fmt.Sprintf("PT PMA in Badung with two places of business, an Austrian director as main PIC and PKP status: %s/taxpayers/%s", baseURL, w.Company.NPWP),
 		fmt.Sprintf("The Austrian director, registered by passport: %s/taxpayers/%s", baseURL, w.Director.NPWP),
 		fmt.Sprintf("A resident employee (NIK as NPWP): %s/taxpayers/%s", baseURL, w.Employee.NPWP),
@@ -154,4 +196,11 @@ func (w World) Notes(baseURL string) []string {
 		fmt.Sprintf("The API: curl %s/api/v1/taxpayers/%s/profile", baseURL, w.Company.NPWP),
 		"Check identifiers offline: go run ./cmd/coretax id check 5104050502680001 013121660091000",
 	}
+	if len(w.Accounts) > 0 {
+		notes = append(notes, fmt.Sprintf("Sign in at %s/login with:", baseURL))
+		for _, a := range w.Accounts {
+			notes = append(notes, fmt.Sprintf("  %s: user ID %s, password %q", a.Who, a.Login, a.Password))
+		}
+	}
+	return notes
 }
