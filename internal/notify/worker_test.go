@@ -297,12 +297,28 @@ func TestWorkerRunKickAndPoll(t *testing.T) {
 	clock := &fakeClock{now: t0}
 	email := &fakeSender{notify: make(chan notify.Message)}
 	ticks := make(chan time.Time)
+	// waiting says that the worker is about to wait for a kick or a poll.
+	waiting := make(chan struct{}, 1)
 	w := notify.NewWorker(db.Outbox(), notify.WorkerConfig{Email: email, Now: clock.Now,
-		After: func(time.Duration) <-chan time.Time { return ticks }})
+		After: func(time.Duration) <-chan time.Time {
+			select {
+			case waiting <- struct{}{}:
+			default:
+			}
+			return ticks
+		}})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- w.Run(ctx) }()
 
+	within := func(what string, ch <-chan struct{}) {
+		t.Helper()
+		select {
+		case <-ch:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: the worker did not get there", what)
+		}
+	}
 	receive := func(what string) notify.Message {
 		t.Helper()
 		select {
@@ -314,14 +330,20 @@ func TestWorkerRunKickAndPoll(t *testing.T) {
 		return notify.Message{}
 	}
 	// A kick delivers at once; the poll timer never fires here.
+	within("start", waiting)
 	id := enqueue(t, db, notify.Email, "made@mail.example", t0)
 	w.Kick()
 	if m := receive("after Kick"); m.ID != id {
 		t.Errorf("after Kick sent message %d, want %d", m.ID, id)
 	}
 	// Without a kick, the next poll delivers.
+	within("after the first message", waiting)
 	id = enqueue(t, db, notify.Email, "ayu@mail.example", t0)
-	ticks <- t0
+	select {
+	case ticks <- t0:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the worker is not waiting for the poll timer")
+	}
 	if m := receive("after a poll"); m.ID != id {
 		t.Errorf("after a poll sent message %d, want %d", m.ID, id)
 	}
