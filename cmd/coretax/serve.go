@@ -102,7 +102,8 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	metrics.Registry().MustRegister(collectors.NewDBStatsCollector(db.SQL(), db.Dialect().String()))
 	api := httpapi.New(httpapi.Config{Registration: svc.registration, Registry: svc.registry, Logger: logger, Audit: svc.audit, Roles: svc.roles,
 		Access: svc.access, InsecureCookies: *insecureCookies})
-	pages, err := web.New(web.Config{Registration: svc.registration, Logger: logger, DemoNotes: notes, Audit: svc.audit})
+	pages, err := web.New(web.Config{Registration: svc.registration, Logger: logger, DemoNotes: notes, Audit: svc.audit,
+		Access: svc.access, InsecureCookies: *insecureCookies})
 	if err != nil {
 		return err
 	}

@@ -317,6 +317,7 @@ var funcs = template.FuncMap{
 	"districts": districtChoices,
 	"areaName":  areaName,
 	"fieldid":   fieldID,
+	"errsFor":   formErrorsFor,
 	"linkify":   linkify,
 	"date":      date,
 	"kindLabel": func(k registration.Kind) string { return k.Label() },

@@ -16,11 +16,11 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/coretax/coretax/internal/access"
 	"github.com/coretax/coretax/internal/actor"
 	"github.com/coretax/coretax/internal/audit"
 	"github.com/coretax/coretax/internal/errs"
@@ -46,6 +46,12 @@ type Config struct {
 	// Audit reads the security log. When nil, the security log page
 	// answers 503.
 	Audit *audit.Service
+	// Access signs people in. When nil, everyone is anonymous and the
+	// sign-in pages answer 503.
+	Access *access.Service
+	// InsecureCookies leaves Secure off the session cookie, for
+	// plain-http use.
+	InsecureCookies bool
 }
 
 // server holds the dependencies of the handlers.
@@ -55,6 +61,9 @@ type server struct {
 	demoNotes []string
 	pages     map[string]*template.Template
 	audit     *audit.Service
+	access    *access.Service
+	// insecureCookies leaves Secure off the session cookie.
+	insecureCookies bool
 }
 
 // route is one page or form of the site.
@@ -77,6 +86,28 @@ var routes = []route{
 	{"POST /taxpayers/{npwp}/links", (*server).linkNPWP},
 	{"GET /officer/taxpayers", (*server).search},
 	{"GET /security-log", (*server).securityLog},
+	{"GET /login", (*server).loginForm},
+	{"POST /login", (*server).login},
+	{"GET /login/second-step", (*server).secondStepForm},
+	{"POST /login/second-step", (*server).secondStep},
+	{"POST /logout", (*server).logout},
+	{"GET /activate", (*server).activateForm},
+	{"POST /activate", (*server).activate},
+	{"GET /reset", (*server).resetForm},
+	{"POST /reset", (*server).reset},
+	{"GET /reset/link", (*server).resetLinkForm},
+	{"POST /reset/link", (*server).resetLink},
+	{"GET /account/security", (*server).security},
+	{"POST /account/password", (*server).changePassword},
+	{"POST /account/two-step/enrol", (*server).enrolTwoStep},
+	{"POST /account/two-step/confirm", (*server).confirmTwoStep},
+	{"POST /account/two-step/disable", (*server).disableTwoStep},
+	{"POST /account/logout-everywhere", (*server).logoutEverywhere},
+	{"POST /account/tokens", (*server).createToken},
+	{"POST /account/tokens/{id}/revoke", (*server).revokeToken},
+	{"POST /account/acting-for", (*server).actFor},
+	{"GET /officer/accounts", (*server).unlockForm},
+	{"POST /officer/accounts/unlock", (*server).unlock},
 }
 
 // New returns the handler of the pages. Mount it at "/" on the server's
@@ -86,6 +117,7 @@ var routes = []route{
 func New(cfg Config) (http.Handler, error) {
 	s := &server{reg: cfg.Registration, logger: cfg.Logger, demoNotes: cfg.DemoNotes}
 	s.audit = cfg.Audit
+	s.access, s.insecureCookies = cfg.Access, cfg.InsecureCookies
 	if s.logger == nil {
 		s.logger = slog.Default()
 	}
@@ -135,22 +167,6 @@ func parsePages() (map[string]*template.Template, error) {
 	return pages, nil
 }
 
-// principalFrom returns the principal of a request. It is the one place
-// that decides who is browsing: today everyone is anonymous and known
-// only by network address; when accounts and sessions arrive they are
-// resolved here.
-//
-// Authorization is not decided here nor in any handler: the registration
-// Service asks its Policy whether the principal may perform each action on
-// each taxpayer, and the pages show what it answers.
-func principalFrom(r *http.Request) actor.Actor {
-	addr, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		addr = r.RemoteAddr
-	}
-	return actor.Actor{Kind: actor.Anonymous, Address: addr}
-}
-
 // handle adapts a handler that returns an error. It checks the CSRF token
 // of every POST, puts the principal in the context, and renders an error
 // page for an error the handler did not handle itself.
@@ -158,7 +174,7 @@ func (s *server) handle(h func(*server, http.ResponseWriter, *http.Request) erro
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		httpmw.NoteRoute(r)
 		w.Header().Set("Cache-Control", "no-store")
-		r = r.WithContext(actor.With(r.Context(), principalFrom(r)))
+		r = r.WithContext(actor.With(r.Context(), s.principalFrom(r)))
 		var err error
 		if r.Method == http.MethodPost {
 			err = checkCSRF(r)
@@ -223,10 +239,12 @@ type page struct {
 	Nav       string // the active navigation entry: home, register, search
 	CSRF      string // the token for the forms of the page
 	RequestID string
+	// Actor is who is signed in and whom they act for, for the banner.
+	Actor actor.Actor
 }
 
 func (s *server) newPage(w http.ResponseWriter, r *http.Request, title, nav string) page {
-	return page{Title: title, Nav: nav, CSRF: csrfToken(w, r), RequestID: httpmw.RequestID(r.Context())}
+	return page{Title: title, Nav: nav, CSRF: csrfToken(w, r), RequestID: httpmw.RequestID(r.Context()), Actor: actor.From(r.Context())}
 }
 
 // render executes a page template into a buffer first, so that a template
