@@ -56,6 +56,10 @@ type Config struct {
 	// InsecureCookies leaves the Secure attribute off the session cookie,
 	// for plain-http local use.
 	InsecureCookies bool
+	// Outbox lists the notification outbox for GET /outbox, which
+	// answers 404 unless DevOutbox is set (and Outbox is not nil).
+	Outbox    OutboxLister
+	DevOutbox bool
 }
 
 // server holds the dependencies of the handlers.
@@ -69,6 +73,9 @@ type server struct {
 	access   *access.Service
 	// insecureCookies leaves Secure off the session cookie.
 	insecureCookies bool
+	// outboxList serves the development outbox when devOutbox is set.
+	outboxList OutboxLister
+	devOutbox  bool
 }
 
 // route is one entry of the API: a method and a ServeMux path pattern.
@@ -130,6 +137,7 @@ var routes = []route{
 	{"POST", "/api/v1/access/tokens/{id}/revoke", (*server).revokeToken},
 	{"POST", "/api/v1/access/acting-for", (*server).actFor},
 	{"POST", "/api/v1/access/unlock", (*server).unlock},
+	{"GET", "/api/v1/outbox", (*server).outbox},
 }
 
 // New returns the API handler. Mount it at Prefix+"/" on the server's mux,
@@ -138,6 +146,7 @@ var routes = []route{
 func New(cfg Config) http.Handler {
 	s := &server{reg: cfg.Registration, registry: cfg.Registry, logger: cfg.Logger, now: cfg.Now}
 	s.audit = cfg.Audit
+	s.outboxList, s.devOutbox = cfg.Outbox, cfg.DevOutbox
 	s.roles = cfg.Roles
 	s.access, s.insecureCookies = cfg.Access, cfg.InsecureCookies
 	if s.logger == nil {
