@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -44,10 +45,23 @@ func (s *server) principalFrom(r *http.Request) (actor.Actor, error) {
 	}
 	if c, err := r.Cookie(access.CookieName); err == nil && c.Value != "" {
 		if v, err := s.access.Resolve(r.Context(), c.Value); err == nil {
+			// A browser sends the cookie with any request to this site;
+			// a changing request must also say Content-Type:
+			// application/json, which a page on another origin cannot
+			// send without a CORS preflight this server never grants.
+			if !safeMethod(r.Method) {
+				if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+					return anon, errs.E(errs.Forbidden, "a request signed in with the session cookie that changes something must be sent with Content-Type: application/json")
+				}
+			}
 			return v.Actor(anon.Address), nil
 		}
 	}
 	return anon, nil
+}
+
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
 }
 
 // routeScope is the token scope a route needs: "module:read" for GET and

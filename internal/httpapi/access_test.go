@@ -158,14 +158,19 @@ func TestAccessAPI(t *testing.T) {
 		if st, _, _ := call(t, api, "GET", tp, "not-a-token", nil); st != 401 {
 			t.Fatalf("bad token: %d", st)
 		}
-		if st, _, _ := call(t, fixed, "POST", u+"/tokens/"+jsonInt(id)+"/revoke", "", nil); st != 204 {
+		if st, _, _ := call(t, fixed, "POST", u+"/tokens/"+jsonInt(id)+"/revoke", "", map[string]any{}); st != 204 {
 			t.Fatalf("revoke: %d", st)
 		}
 		if st, _, _ := call(t, api, "GET", tp, tok, nil); st != 401 {
 			t.Fatalf("revoked token: %d", st)
 		}
 
-		if st, _, _ := call(t, fixed, "POST", u+"/logout", "", nil); st != 204 {
+		// Without Content-Type: application/json a cookie-signed request
+		// that changes something is refused (a cross-site form cannot send it).
+		if st, _, _ := call(t, fixed, "POST", u+"/logout-everywhere", "", nil); st != 403 {
+			t.Fatalf("logout everywhere without JSON: %d", st)
+		}
+		if st, _, _ := call(t, fixed, "POST", u+"/logout", "", map[string]any{}); st != 204 {
 			t.Fatalf("logout: %d", st)
 		}
 		if st, _, _ := call(t, fixed, "GET", u+"/me", "", nil); st != 401 {

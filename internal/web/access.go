@@ -1,6 +1,7 @@
 package web
 
 import (
+	"crypto/rand"
 	"encoding/base64"
 	"net"
 	"net/http"
@@ -36,8 +37,15 @@ func (s *server) principalFrom(r *http.Request) actor.Actor {
 	return actor.Actor{Kind: actor.Anonymous, Address: addr}
 }
 
+// setSession sets (or, with raw empty, clears) the session cookie, and
+// gives the forms a new CSRF token at every sign-in, switch and sign-out,
+// so that a token planted or read before cannot serve the new session.
 func (s *server) setSession(w http.ResponseWriter, raw string) {
 	http.SetCookie(w, access.Cookie(raw, !s.insecureCookies))
+	var b [32]byte
+	_, _ = rand.Read(b[:])
+	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: base64.RawURLEncoding.EncodeToString(b[:]), Path: "/",
+		HttpOnly: true, Secure: !s.insecureCookies, SameSite: http.SameSiteLaxMode})
 }
 
 func (s *server) accessService() (*access.Service, error) {

@@ -113,6 +113,9 @@ func TestActivateAndSignIn(t *testing.T) {
 		if v := s.cookie(access.CookieName); v == "" || v == "planted-by-attacker" {
 			t.Fatalf("session cookie after login = %q", v)
 		}
+		// The CSRF token of the form before sign-in no longer works.
+		p = s.post("/account/password", url.Values{"csrf_token": {tok}, "current_password": {"x"}, "new_password": {"y"}})
+		want(t, p, http.StatusForbidden, "security token")
 		p = s.get("/account/security")
 		want(t, p, http.StatusOK, "Signed in as <strong>taxpayer "+string(designer.NPWP), "Sign out everywhere", "Make a token")
 
@@ -154,6 +157,7 @@ func TestActingForAndUnlock(t *testing.T) {
 			t.Fatal("the session ID did not change when acting for the company")
 		}
 		want(t, s.get("/taxpayers/"+company), http.StatusOK, "acting for taxpayer", "Switch back to yourself")
+		tok = s.token("/account/security")
 		p = s.post("/account/acting-for", url.Values{"csrf_token": {tok}, "npwp": {string(s.world.VillaOwner.NPWP)}})
 		want(t, p, http.StatusUnprocessableEntity, "not a related party")
 		p = s.post("/account/acting-for", url.Values{"csrf_token": {tok}, "npwp": {""}})
