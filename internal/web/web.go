@@ -43,6 +43,10 @@ type Config struct {
 	// DemoNotes are shown on the home page when the server runs with
 	// demo data: what to try.
 	DemoNotes []string
+	// Outbox lists the notification outbox for the /outbox page, which
+	// is not found unless DevOutbox is set (and Outbox is not nil).
+	Outbox    OutboxLister
+	DevOutbox bool
 	// Audit reads the security log. When nil, the security log page
 	// answers 503.
 	Audit *audit.Service
@@ -64,6 +68,10 @@ type server struct {
 	access    *access.Service
 	// insecureCookies leaves Secure off the session cookie.
 	insecureCookies bool
+
+	// outboxList serves the development outbox when devOutbox is set.
+	outboxList OutboxLister
+	devOutbox  bool
 }
 
 // route is one page or form of the site.
@@ -86,6 +94,7 @@ var routes = []route{
 	{"POST /taxpayers/{npwp}/links", (*server).linkNPWP},
 	{"GET /officer/taxpayers", (*server).search},
 	{"GET /security-log", (*server).securityLog},
+	{"GET /outbox", (*server).outbox},
 	{"GET /login", (*server).loginForm},
 	{"POST /login", (*server).login},
 	{"GET /login/second-step", (*server).secondStepForm},
@@ -117,6 +126,7 @@ var routes = []route{
 func New(cfg Config) (http.Handler, error) {
 	s := &server{reg: cfg.Registration, logger: cfg.Logger, demoNotes: cfg.DemoNotes}
 	s.audit = cfg.Audit
+	s.outboxList, s.devOutbox = cfg.Outbox, cfg.DevOutbox
 	s.access, s.insecureCookies = cfg.Access, cfg.InsecureCookies
 	if s.logger == nil {
 		s.logger = slog.Default()
