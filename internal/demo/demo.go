@@ -197,9 +197,8 @@ func (w World) Notes(baseURL string) []string {
 		"Check identifiers offline: go run ./cmd/coretax id check 5104050502680001 013121660091000",
 	}
 	if len(w.Accounts) > 0 {
-		notes = append(notes, fmt.Sprintf("Sign in at %s/login with:", baseURL))
 		for _, a := range w.Accounts {
-			notes = append(notes, fmt.Sprintf("  %s: user ID %s, password %q", a.Who, a.Login, a.Password))
+			notes = append(notes, fmt.Sprintf("Sign in at %s/login as %s: user ID %s, password %q", baseURL, a.Who, a.Login, a.Password))
 		}
 	}
 	return notes

@@ -3,6 +3,7 @@ package web
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"html/template"
 	"net"
 	"net/http"
 	"net/url"
@@ -273,7 +274,7 @@ type securityPage struct {
 	Errors    *formErrors
 	Form      string // the form the errors belong to
 	Enrolment *access.Enrolment
-	QR        string // data: URI of the enrolment's QR code
+	QR        template.URL // data: URI of the enrolment's QR code (a PNG this server made)
 	Recovery  []string
 	NewToken  string
 	Modules   []string
@@ -314,7 +315,7 @@ func (s *server) renderSecurity(w http.ResponseWriter, r *http.Request, status i
 		}
 	}
 	if p.Enrolment != nil && len(p.Enrolment.QRPNG) > 0 {
-		p.QR = "data:image/png;base64," + base64.StdEncoding.EncodeToString(p.Enrolment.QRPNG)
+		p.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(p.Enrolment.QRPNG))
 	}
 	p.Current = actor.From(ctx).SessionID
 	p.Modules = access.Modules

@@ -129,6 +129,8 @@ func TestActivateAndSignIn(t *testing.T) {
 		}
 		p = s.post("/account/tokens", url.Values{"csrf_token": {tok}, "name": {"ERP"}, "scopes": {"registration:read"}, "days": {"30"}})
 		want(t, p, http.StatusOK, "Copy the token now", "ctx_")
+		p = s.post("/account/two-step/enrol", url.Values{"csrf_token": {tok}})
+		want(t, p, http.StatusOK, `src="data:image/png;base64,`, "Key:")
 		p = s.post("/logout", url.Values{"csrf_token": {tok}})
 		if p.status != http.StatusSeeOther || s.cookie(access.CookieName) != "" {
 			t.Fatalf("logout: %d, cookie %q", p.status, s.cookie(access.CookieName))
