@@ -15,6 +15,7 @@ import (
 	"github.com/coretax/coretax/internal/demo"
 	"github.com/coretax/coretax/internal/httpapi"
 	"github.com/coretax/coretax/internal/httpmw"
+	"github.com/coretax/coretax/internal/notify"
 	"github.com/coretax/coretax/internal/registration"
 	"github.com/coretax/coretax/internal/registry"
 	"github.com/coretax/coretax/internal/roles"
@@ -25,6 +26,8 @@ import (
 
 const serveUsage = `
 Usage: coretax serve [--addr HOST:PORT] [--data DIR] [--database-url URL] [--demo] [--insecure-cookies]
+                     [--smtp-addr HOST:PORT --smtp-from ADDR [--smtp-user USER]]
+                     [--sms-gateway-url URL] [--dev-outbox]
 
 Starts the HTTP server: the JSON API under /api/v1 (described at
 /api/v1/openapi.yaml), the web pages under /, GET /healthz (the process is
@@ -47,13 +50,24 @@ CORETAX_ACCESS_KEY (64 hex digits) when set. The session cookie is Secure:
 behind plain http (other than localhost, which browsers treat as secure)
 pass --insecure-cookies.
 
+Messages (one-time codes, reset links) go out through a durable outbox:
+e-mail through the SMTP server at --smtp-addr (STARTTLS when offered; PLAIN
+login as --smtp-user with the password from CORETAX_SMTP_PASSWORD), SMS
+through the HTTP gateway at --sms-gateway-url (bearer token from
+CORETAX_SMS_TOKEN; the contract is in doc/notifications.md). With
+--dev-outbox (on by default with --demo) messages without a configured
+sender are kept for the page /outbox and GET /api/v1/outbox instead; never
+use it in production.
+
 SIGINT or SIGTERM stops the server gracefully: new connections are refused
 and requests in flight get up to 15 seconds to finish.
 
 Every flag can also be set with an environment variable: CORETAX_ADDR,
 CORETAX_DATA, CORETAX_DATABASE_URL, CORETAX_DEMO=true,
 CORETAX_INSECURE_COOKIES=true, CORETAX_LOG_FORMAT
-(text or json), CORETAX_LOG_LEVEL (debug, info, warn, error).
+(text or json), CORETAX_LOG_LEVEL (debug, info, warn, error),
+CORETAX_SMTP_ADDR, CORETAX_SMTP_FROM, CORETAX_SMTP_USER,
+CORETAX_SMS_GATEWAY_URL, CORETAX_DEV_OUTBOX=true.
 `
 
 func runServe(ctx context.Context, a *app, args []string) error {
@@ -65,7 +79,12 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	withDemo := fs.Bool("demo", a.envDefault("CORETAX_DEMO", "") == "true", "load the demo world into an empty database (env CORETAX_DEMO=true)")
 	logFormat := fs.String("log-format", a.envDefault("CORETAX_LOG_FORMAT", "text"), "log format: text or json (env CORETAX_LOG_FORMAT)")
 	logLevel := fs.String("log-level", a.envDefault("CORETAX_LOG_LEVEL", "info"), "log level: debug, info, warn or error (env CORETAX_LOG_LEVEL)")
+	nf := a.addNotifyFlags(fs)
 	if err := a.parse(fs, args); err != nil {
+		return err
+	}
+	devOutbox, err := nf.devOutboxMode(a, fs, *withDemo)
+	if err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -74,6 +93,10 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	logger, err := newLogger(a, *logFormat, *logLevel)
 	if err != nil {
 		return &usageError{msg: err.Error()}
+	}
+	workerCfg, err := nf.workerConfig(devOutbox, logger)
+	if err != nil {
+		return err
 	}
 
 	db, applied, err := sf.open(ctx)
@@ -85,6 +108,14 @@ func runServe(ctx context.Context, a *app, args []string) error {
 		logger.Info("applied migration", "version", m.Version, "name", m.Name)
 	}
 	logger.Info("database ready", "database", db.String())
+
+	// The outbox worker runs until the server stops; messages it was
+	// sending go back to the outbox for the next start.
+	outbox := notify.NewWorker(db.Outbox(), workerCfg)
+	workerCtx, stopWorker := context.WithCancel(ctx)
+	workerDone := make(chan struct{})
+	go func() { defer close(workerDone); outbox.Run(workerCtx) }()
+	defer func() { stopWorker(); <-workerDone }()
 
 	svc := newServices(db)
 	if svc.access, err = newAccessService(a, db, sf.dataDir, "http://"+displayAddr(*addr), svc.roles.Policy()); err != nil {
@@ -100,10 +131,13 @@ func runServe(ctx context.Context, a *app, args []string) error {
 
 	metrics := httpmw.NewMetrics()
 	metrics.Registry().MustRegister(collectors.NewDBStatsCollector(db.SQL(), db.Dialect().String()))
+	if devOutbox && len(notes) > 0 {
+		notes = append(notes, "Read the one-time codes and other messages in the development outbox: http://"+displayAddr(*addr)+"/outbox")
+	}
 	api := httpapi.New(httpapi.Config{Registration: svc.registration, Registry: svc.registry, Logger: logger, Audit: svc.audit, Roles: svc.roles,
-		Access: svc.access, InsecureCookies: *insecureCookies})
+		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox})
 	pages, err := web.New(web.Config{Registration: svc.registration, Logger: logger, DemoNotes: notes, Audit: svc.audit,
-		Access: svc.access, InsecureCookies: *insecureCookies})
+		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox})
 	if err != nil {
 		return err
 	}
