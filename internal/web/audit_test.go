@@ -10,9 +10,12 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/coretax/coretax/internal/access"
 	"github.com/coretax/coretax/internal/actor"
 	"github.com/coretax/coretax/internal/audit"
+	"github.com/coretax/coretax/internal/demo"
 	"github.com/coretax/coretax/internal/httpmw"
 	"github.com/coretax/coretax/internal/registration"
 	"github.com/coretax/coretax/internal/registry"
@@ -87,4 +90,50 @@ func TestSecurityLog(t *testing.T) {
 
 func TestSecurityLogUnavailable(t *testing.T) {
 	want(t, newSite(t).get("/security-log"), http.StatusServiceUnavailable, "not available")
+}
+
+// A signed-in person sees the failed and successful sign-ins of their own
+// account and the changes to their own taxpayer record, and nobody else's.
+func TestSecurityLogSignedIn(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		clock := time.Now
+		rs := registry.NewService(db.Registry(), clock)
+		reg := registration.NewService(db.Registration(), db.Registry(), registration.OpenPolicy(), clock, registration.DefaultConfig())
+		acc := access.NewService(db.Access(), nil, clock, access.DefaultConfig(access.Key{2}))
+		w, err := demo.Load(ctx, demo.Services{Registry: rs, Registration: reg, Access: acc})
+		if err != nil {
+			t.Fatal(err)
+		}
+		logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+		h, err := web.New(web.Config{Registration: reg, Logger: logger, Access: acc, InsecureCookies: true,
+			Audit: audit.NewService(db.Audit(), registration.OpenPolicy())})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(httpmw.Chain(h, logger, nil))
+		t.Cleanup(srv.Close)
+		s := &accessSite{site: &site{t: t, srv: srv, c: newClient(t, srv), reg: reg}, db: db, world: w}
+
+		director := string(w.Director.NPWP)
+		var password string
+		for _, a := range w.Accounts {
+			if a.Login == director {
+				password = a.Password
+			}
+		}
+		if password == "" {
+			t.Fatalf("the demo world has no account for %s", director)
+		}
+		want(t, s.login(t, director, "not the password"), http.StatusUnprocessableEntity)
+		if p := s.login(t, director, password); p.status != http.StatusSeeOther {
+			t.Fatalf("login: %d\n%.400s", p.status, p.body)
+		}
+		p := s.get("/security-log")
+		want(t, p, http.StatusOK, "Who accessed your account", "access.login.failed", "wrong password", "access.login<",
+			"registration.register", "Johann Gruber", "127.0.0.1")
+		if strings.Contains(p.body, "Made Wirawan") || strings.Contains(p.body, "Ni Luh Putu Ayu Lestari") {
+			t.Error("the security log shows entries of other taxpayers")
+		}
+	})
 }
