@@ -57,12 +57,7 @@ func (s *Service) Login(ctx context.Context, login, password string, c Client) (
 	if err := s.limitAddress(c.Address); err != nil {
 		return LoginResult{}, err
 	}
-	login = strings.TrimSpace(login)
-	if len(login) == 16 && strings.Trim(login, "0123456789") == "" {
-		// a NIK or NPWP
-	} else {
-		login = strings.ToLower(login)
-	}
+	login = normalizeLogin(login)
 	a, err := s.store.AccountByLogin(ctx, login)
 	if isNotFound(err) {
 		_, _, _ = VerifyPassword(dummyHash(), password)
@@ -82,7 +77,7 @@ func (s *Service) Login(ctx context.Context, login, password string, c Client) (
 		}
 		return LoginResult{}, errSignIn
 	}
-	ok, _, err := VerifyPassword(a.PasswordHash, password)
+	ok, stale, err := VerifyPassword(a.PasswordHash, password)
 	if err != nil {
 		return LoginResult{}, wrap("login", err)
 	}
@@ -92,6 +87,13 @@ func (s *Service) Login(ctx context.Context, login, password string, c Client) (
 			return LoginResult{}, wrap("login", err)
 		}
 		return LoginResult{}, errSignIn
+	}
+	if stale {
+		// The hash was made with weaker parameters than today's: replace
+		// it now that the password is at hand.
+		if err := s.store.Rehash(ctx, a.ID, a.PasswordHash, HashPassword(password)); err != nil {
+			return LoginResult{}, wrap("login: rehash", err)
+		}
 	}
 	raw, sess := s.newSession(a.ID, 0, c, now)
 	if a.TOTPEnabled {
@@ -337,4 +339,24 @@ func (s *Service) Switch(ctx context.Context, raw, npwp string, c Client) (strin
 		return "", wrap("switch", err)
 	}
 	return newRaw, nil
+}
+
+// normalizeLogin accepts a NIK or NPWP written with dots, dashes or spaces
+// (as NPWPs are printed: "0010.0000.1600.0000") and user
+// names in any case.
+func normalizeLogin(login string) string {
+	login = strings.TrimSpace(login)
+	digits := strings.Map(func(r rune) rune {
+		switch {
+		case r >= '0' && r <= '9':
+			return r
+		case r == '.' || r == '-' || r == ' ':
+			return -1
+		}
+		return 'x'
+	}, login)
+	if len(digits) == 16 && !strings.Contains(digits, "x") {
+		return digits
+	}
+	return strings.ToLower(login)
 }

@@ -525,3 +525,28 @@ func TestTokensAndSwitch(t *testing.T) {
 		wantKind(t, err, errs.Unauthenticated, "expired")
 	})
 }
+
+func TestRehashAndLoginForms(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		e := newEnv(t, db)
+		id, tp := "5104050502680001", e.world.VillaOwner.ID
+		e.activate(t, id, tp)
+		if _, err := db.SQL().Exec(`UPDATE accounts SET password_hash = $1 WHERE taxpayer_id = $2`, access.WeakHash(pw), tp); err != nil {
+			t.Fatal(err)
+		}
+		// The NIK as printed, with separators.
+		if _, err := e.svc.Login(anon, " 5104.0505.0268-0001 ", pw, access.Client{}); err != nil {
+			t.Fatal(err)
+		}
+		var hash string
+		if err := db.SQL().QueryRow(`SELECT password_hash FROM accounts WHERE taxpayer_id = $1`, tp).Scan(&hash); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(hash, "m=65536,t=3,p=2") {
+			t.Fatalf("hash after sign-in = %s, want today's parameters", hash)
+		}
+		if _, err := e.svc.Login(anon, id, pw, access.Client{}); err != nil {
+			t.Fatalf("login after rehash: %v", err)
+		}
+	})
+}

@@ -68,6 +68,9 @@ type Store interface {
 
 	// SetPassword changes the password hash and ends every other session.
 	SetPassword(ctx context.Context, accountID int64, hash string, at time.Time, keep string, ev audit.Entry) error
+	// Rehash replaces the password hash old by new (same password,
+	// stronger parameters); sessions stay.
+	Rehash(ctx context.Context, accountID int64, old, new string) error
 	// AddOfficer creates an officer account.
 	AddOfficer(ctx context.Context, a Account, ev audit.Entry) (Account, error)
 

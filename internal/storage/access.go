@@ -411,6 +411,13 @@ func (s *AccessStore) SetPassword(ctx context.Context, accountID int64, hash str
 	})
 }
 
+// Rehash implements access.Store. It changes nothing when the password
+// was changed in the meantime.
+func (s *AccessStore) Rehash(ctx context.Context, accountID int64, old, new string) error {
+	_, err := s.db.db.ExecContext(ctx, `UPDATE accounts SET password_hash = $3 WHERE id = $1 AND password_hash = $2`, accountID, old, new)
+	return translate(err)
+}
+
 // AddOfficer implements access.Store.
 func (s *AccessStore) AddOfficer(ctx context.Context, a access.Account, ev audit.Entry) (access.Account, error) {
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
