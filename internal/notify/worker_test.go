@@ -60,7 +60,13 @@ func (s *fakeSender) Send(ctx context.Context, m notify.Message) error {
 	s.sent = append(s.sent, m)
 	s.mu.Unlock()
 	if s.notify != nil {
-		s.notify <- m
+		// A test that has stopped listening must not leave the worker
+		// blocked here: the send ends with the worker's context.
+		select {
+		case s.notify <- m:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 	return err
 }
