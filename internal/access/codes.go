@@ -288,3 +288,22 @@ func clip(s string) string {
 	}
 	return s
 }
+
+// ActivationDelivery tells in one sentence what happened to the newest
+// activation code sent to the taxpayer with the NIK or NPWP ("sent by
+// e-mail to m***@mail.example at 10:02 WIB", "not delivered by SMS ...:
+// gateway error; you can have the code sent by e-mail instead").
+func (s *Service) ActivationDelivery(ctx context.Context, id string) (string, error) {
+	h, err := s.holder(ctx, id)
+	if err != nil {
+		return "", wrap("activation delivery", err)
+	}
+	m, err := s.store.LastMessage(ctx, h.TaxpayerID, string(Activation)+"_code")
+	if isNotFound(err) {
+		return "no activation code has been sent yet", nil
+	}
+	if err != nil {
+		return "", wrap("activation delivery", err)
+	}
+	return notify.Describe(m, s.now()), nil
+}

@@ -92,6 +92,10 @@ type Store interface {
 	// RevokeToken revokes one of the account's tokens.
 	RevokeToken(ctx context.Context, accountID, id int64, at time.Time, ev audit.Entry) error
 
+	// LastMessage returns the newest outbox message to the taxpayer for
+	// the purpose (notify.Message.Purpose), or a NotFound error.
+	LastMessage(ctx context.Context, taxpayerID int64, purpose string) (notify.Message, error)
+
 	// Audit appends an entry for an event that changes nothing else (a
 	// sign-in with an unknown user ID).
 	Audit(ctx context.Context, ev audit.Entry) error

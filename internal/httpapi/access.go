@@ -183,6 +183,21 @@ func (s *server) sendActivationCode(w http.ResponseWriter, r *http.Request) erro
 	return nil
 }
 
+// activationStatus handles GET /access/activation/status?id=...: what
+// happened to the newest activation code, in one sentence.
+func (s *server) activationStatus(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.accessService()
+	if err != nil {
+		return err
+	}
+	d, err := svc.ActivationDelivery(r.Context(), r.URL.Query().Get("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"delivery": d})
+	return nil
+}
+
 // activate handles POST /access/activation/complete.
 func (s *server) activate(w http.ResponseWriter, r *http.Request) error {
 	svc, err := s.accessService()

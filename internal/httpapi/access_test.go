@@ -103,6 +103,10 @@ func TestAccessAPI(t *testing.T) {
 			t.Fatal(err)
 		}
 		code := regexp.MustCompile(`\d{6}`).FindString(msg)
+		st, out, _ = call(t, b, "GET", u+"/activation/status?id="+nik, "", nil)
+		if st != 200 || !strings.Contains(out["delivery"].(string), "by SMS") {
+			t.Fatalf("status: %d %v", st, out)
+		}
 		const pw = "Sawah/terasering+'ubud'&$"
 		st, out, _ = call(t, b, "POST", u+"/activation/complete", "", map[string]any{"id": nik, "code": code, "password": "12345678"})
 		if st != 422 {

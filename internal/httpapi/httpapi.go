@@ -120,6 +120,7 @@ var routes = []route{
 	{"POST", "/api/v1/access/activation", (*server).startActivation},
 	{"POST", "/api/v1/access/activation/code", (*server).sendActivationCode},
 	{"POST", "/api/v1/access/activation/complete", (*server).activate},
+	{"GET", "/api/v1/access/activation/status", (*server).activationStatus},
 	{"POST", "/api/v1/access/login", (*server).login},
 	{"POST", "/api/v1/access/login/second-step", (*server).secondStep},
 	{"POST", "/api/v1/access/logout", (*server).logout},

@@ -559,3 +559,14 @@ func (s *AccessStore) Represents(ctx context.Context, personID, targetID int64, 
 
 // wib is Western Indonesia Time (UTC+7), in which calendar days are counted.
 var wib = time.FixedZone("WIB", 7*60*60)
+
+// LastMessage implements access.Store.
+func (s *AccessStore) LastMessage(ctx context.Context, taxpayerID int64, purpose string) (notify.Message, error) {
+	var m notify.Message
+	var channel, status string
+	err := s.db.db.QueryRowContext(ctx, `SELECT id, channel, recipient, purpose, status, attempts, last_error, created_at, next_at, sent_at
+		FROM outbox WHERE taxpayer_id = $1 AND purpose = $2 ORDER BY id DESC LIMIT 1`, taxpayerID, purpose).Scan(
+		&m.ID, &channel, &m.To, &m.Purpose, &status, &m.Attempts, &m.LastError, utc{&m.CreatedAt}, utc{&m.NextAt}, nullTime{&m.SentAt})
+	m.Channel, m.Status, m.TaxpayerID = notify.Channel(channel), notify.Status(status), taxpayerID
+	return m, translate(notFound(err, "no message has been sent"))
+}

@@ -72,6 +72,8 @@ type accessPage struct {
 	Token   string
 	Offer   access.ActivationOffer
 	Sent    access.CodeSent
+	// Delivery says what happened to the newest code.
+	Delivery string
 }
 
 func (s *server) renderAccess(w http.ResponseWriter, r *http.Request, status int, name, title string, p accessPage) {
@@ -163,8 +165,20 @@ func (s *server) logout(w http.ResponseWriter, r *http.Request) error {
 }
 
 // activateForm shows GET /activate.
+// With ?step=complete&id=... it shows the code form again with the
+// delivery status of the newest code.
 func (s *server) activateForm(w http.ResponseWriter, r *http.Request) error {
-	s.renderAccess(w, r, http.StatusOK, "activate", "Activate your account", accessPage{Step: "find"})
+	q := r.URL.Query()
+	p := accessPage{Step: "find"}
+	if q.Get("step") == "complete" && s.access != nil {
+		p.Step, p.ID = "complete", q.Get("id")
+		d, err := s.access.ActivationDelivery(r.Context(), p.ID)
+		if err != nil {
+			return s.accessRejected(w, r, err, "activate", "Activate your account", accessPage{Step: "find", ID: p.ID})
+		}
+		p.Delivery = d
+	}
+	s.renderAccess(w, r, http.StatusOK, "activate", "Activate your account", p)
 	return nil
 }
 
@@ -186,6 +200,9 @@ func (s *server) activate(w http.ResponseWriter, r *http.Request) error {
 			return s.accessRejected(w, r, err, "activate", title, p)
 		}
 		p.Step = "complete"
+		if p.Delivery, err = svc.ActivationDelivery(r.Context(), p.ID); err != nil {
+			return err
+		}
 	case "complete":
 		if _, err := svc.Activate(r.Context(), p.ID, f.Get("code"), f.Get("password")); err != nil {
 			return s.accessRejected(w, r, err, "activate", title, p)

@@ -85,7 +85,11 @@ func TestActivateAndSignIn(t *testing.T) {
 		p := s.post("/activate", url.Values{"csrf_token": {tok}, "step": {"find"}, "id": {"5171016308950002"}})
 		want(t, p, http.StatusOK, "Ni Luh Putu Ayu Lestari", "a***@studio.example", "SMS to", "250")
 		p = s.post("/activate", url.Values{"csrf_token": {tok}, "step": {"send"}, "id": {"5171016308950002"}, "channel": {"email"}})
-		want(t, p, http.StatusOK, "A code was sent to a***@studio.example")
+		want(t, p, http.StatusOK, "A code is on its way to a***@studio.example", "Delivery: waiting to be sent by e-mail")
+		if _, err := db.SQL().Exec(`UPDATE outbox SET status = 'failed', attempts = 3, last_error = 'smtp: 550 mailbox unavailable' WHERE taxpayer_id = $1`, designer.ID); err != nil {
+			t.Fatal(err)
+		}
+		want(t, s.get("/activate?step=complete&id=5171016308950002"), http.StatusOK, "Delivery: not delivered by e-mail", "sent by SMS instead")
 		var body string
 		if err := db.SQL().QueryRow(`SELECT body FROM outbox WHERE taxpayer_id = $1 ORDER BY id DESC LIMIT 1`, designer.ID).Scan(&body); err != nil {
 			t.Fatal(err)
