@@ -21,6 +21,7 @@ import (
 	"github.com/coretax/coretax/internal/storage"
 	"github.com/coretax/coretax/internal/storage/storagetest"
 	"github.com/coretax/coretax/internal/web"
+	"github.com/pquerna/otp/totp"
 )
 
 type accessSite struct {
@@ -187,5 +188,46 @@ func TestActingForAndUnlock(t *testing.T) {
 		if p.status != http.StatusSeeOther || !strings.Contains(p.location, "unlocked=") {
 			t.Fatalf("unlock: %d %s\n%.400s", p.status, p.location, p.body)
 		}
+	})
+}
+
+func TestSecondStepPages(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newAccessSite(t, db)
+		owner := string(s.world.VillaOwner.NPWP)
+		if p := s.login(t, owner, "sudarma sawah hijau"); p.status != http.StatusSeeOther {
+			t.Fatalf("login: %d", p.status)
+		}
+		p := s.post("/account/two-step/enrol", url.Values{"csrf_token": {s.token("/account/security")}})
+		m := regexp.MustCompile(`Key: <code>([A-Z2-7]+)</code>`).FindStringSubmatch(p.body)
+		if m == nil {
+			t.Fatalf("no key on the enrolment page:\n%.600s", p.body)
+		}
+		code, err := totp.GenerateCode(m[1], time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		p = s.post("/account/two-step/confirm", url.Values{"csrf_token": {s.token("/account/security")}, "code": {code}})
+		want(t, p, http.StatusOK, "Two-step verification is on", "Keep these recovery codes")
+		recovery := regexp.MustCompile(`<li><code>([a-z0-9]{5}-[a-z0-9]{5})</code></li>`).FindStringSubmatch(p.body)
+		if recovery == nil {
+			t.Fatal("no recovery codes shown")
+		}
+		s.post("/logout", url.Values{"csrf_token": {s.token("/account/security")}})
+
+		p = s.login(t, owner, "sudarma sawah hijau")
+		if p.status != http.StatusSeeOther || p.location != "/login/second-step" {
+			t.Fatalf("login with two-step: %d %s", p.status, p.location)
+		}
+		if p := s.get("/account/security"); p.status != http.StatusSeeOther {
+			t.Fatalf("the waiting session reached the settings: %d", p.status)
+		}
+		tok := s.token("/login/second-step")
+		want(t, s.post("/login/second-step", url.Values{"csrf_token": {tok}, "code": {"zzzzz-zzzzz"}}), http.StatusUnprocessableEntity, "not right")
+		p = s.post("/login/second-step", url.Values{"csrf_token": {tok}, "code": {recovery[1]}})
+		if p.status != http.StatusSeeOther || p.location != "/account/security" {
+			t.Fatalf("second step: %d %s\n%.400s", p.status, p.location, p.body)
+		}
+		want(t, s.get("/account/security"), http.StatusOK, "Signed in as", "Turn two-step verification off")
 	})
 }
