@@ -15,6 +15,7 @@ import (
 const officerAccountUsage = `
 Usage: coretax officer add    --username NAME --name "Full Name" [--password-stdin] [--data DIR] [--database-url URL]
        coretax officer unlock --login NIK|NPWP|NAME [--data DIR] [--database-url URL]
+       coretax officer reset  --username NAME [--password-stdin] [--data DIR] [--database-url URL]
 
 add creates an officer account. Without --password-stdin it prints a random
 initial password once; with it, the first line of standard input is the
@@ -24,6 +25,10 @@ roles with 'coretax officer grant'.
 unlock lifts the sign-in pause or lock of an account after repeated failed
 sign-ins.
 
+reset gives an officer account a new password (printed once, or read with
+--password-stdin), lifts any lock and signs the officer out everywhere.
+Taxpayers reset their own passwords with a one-time code.
+
 The accounts' secrets are keyed with the server key in DIR/access.key
 (created on first use), or CORETAX_ACCESS_KEY (64 hex digits) when set.
 `
@@ -32,15 +37,18 @@ The accounts' secrets are keyed with the server key in DIR/access.key
 func runOfficerAccount(ctx context.Context, a *app, sub string, args []string) error {
 	fs := a.newFlagSet("officer "+sub, officerAccountUsage)
 	sf := a.addStorageFlags(fs)
-	username := fs.String("username", "", "the officer's user name (add)")
+	username := fs.String("username", "", "the officer's user name (add, reset)")
 	name := fs.String("name", "", "the officer's full name (add)")
-	fromStdin := fs.Bool("password-stdin", false, "read the initial password from the first line of standard input (add)")
+	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input (add, reset)")
 	login := fs.String("login", "", "the NIK, NPWP or officer user name of the account (unlock)")
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return &usageError{msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	if sub == "reset" && *username == "" {
+		return &usageError{msg: "reset needs --username"}
 	}
 	if sub == "add" && (*username == "" || *name == "") {
 		return &usageError{msg: "add needs --username and --name"}
@@ -49,7 +57,7 @@ func runOfficerAccount(ctx context.Context, a *app, sub string, args []string) e
 		return &usageError{msg: "unlock needs --login"}
 	}
 	password := ""
-	if sub == "add" && *fromStdin {
+	if sub != "unlock" && *fromStdin {
 		line, err := bufio.NewReader(a.stdin).ReadString('\n')
 		if err != nil && line == "" {
 			return fmt.Errorf("read the password from standard input: %w", err)
@@ -75,6 +83,15 @@ func runOfficerAccount(ctx context.Context, a *app, sub string, args []string) e
 		fmt.Fprintf(a.stdout, "officer account %s (%s) created\n", acc.Username, acc.Name)
 		if password == "" {
 			fmt.Fprintf(a.stdout, "initial password (shown once; ask the officer to change it): %s\n", pw)
+		}
+	case "reset":
+		pw, err := svc.ResetOfficerPassword(ctx, *username, password)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "officer %s's password reset; every session ended\n", *username)
+		if password == "" {
+			fmt.Fprintf(a.stdout, "new password (shown once; ask the officer to change it): %s\n", pw)
 		}
 	case "unlock":
 		acc, err := svc.Unlock(ctx, *login)

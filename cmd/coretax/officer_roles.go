@@ -38,7 +38,7 @@ func runOfficer(ctx context.Context, a *app, args []string) error {
 	sub := args[0]
 	switch sub {
 	case "grant", "revoke", "roles":
-	case "add", "unlock":
+	case "add", "unlock", "reset":
 		return runOfficerAccount(ctx, a, sub, args[1:])
 	case "help", "-h", "-help", "--help":
 		return a.parse(fs, []string{"--help"})

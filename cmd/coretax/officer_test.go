@@ -27,6 +27,14 @@ func TestOfficerAddAndUnlock(t *testing.T) {
 	if code := a.main(context.Background(), []string{"officer", "add", "--username", "agus", "--name", "Agus", "--password-stdin", "--data", dir}); code != 0 || strings.Contains(stdout.String(), "initial password") {
 		t.Fatalf("password from stdin = %d\n%s%s", code, stdout.String(), stderr.String())
 	}
+	code, out, errOut = run(t, nil, "officer", "reset", "--username", "agus", "--data", dir)
+	if code != 0 || !strings.Contains(out, "new password") {
+		t.Fatalf("reset = %d\n%s%s", code, out, errOut)
+	}
+	code, _, errOut = run(t, nil, "officer", "reset", "--username", "nobody", "--data", dir)
+	if code == 0 || !strings.Contains(errOut, "no officer account") {
+		t.Fatalf("reset of an unknown officer = %d\n%s", code, errOut)
+	}
 	code, out, errOut = run(t, nil, "officer", "unlock", "--login", "agus", "--data", dir)
 	if code != 0 || !strings.Contains(out, "agus unlocked") {
 		t.Fatalf("unlock = %d\n%s%s", code, out, errOut)

@@ -344,3 +344,30 @@ func (s *Service) SetUpAccount(ctx context.Context, npwp, password string) (Acco
 		s.event(ctx, "", "activated", 0, h.TaxpayerID, "account set up by %s without a one-time code", actor.From(ctx).String()))
 	return a, wrap("set up account", err)
 }
+
+// ResetOfficerPassword gives an officer account a new password (random
+// when password is empty, and returned), lifts any lock and ends its
+// sessions. Only officers and the server's administrator do this, and
+// only for officer accounts: taxpayers reset their own with a one-time
+// code.
+func (s *Service) ResetOfficerPassword(ctx context.Context, username, password string) (string, error) {
+	if a := actor.From(ctx); a.Kind != actor.Officer && a.Kind != actor.System {
+		return "", errs.E(errs.Forbidden, "only an officer or the server's administrator resets an officer's password")
+	}
+	acc, err := s.store.AccountByLogin(ctx, strings.ToLower(strings.TrimSpace(username)))
+	if err != nil || acc.Kind != OfficerAccount {
+		if err == nil || isNotFound(err) {
+			return "", errs.InvalidFields("no password was reset", errs.Field("username", username, "no officer account has this user name"))
+		}
+		return "", wrap("reset officer password", err)
+	}
+	if password == "" {
+		password = randomToken(12)
+	}
+	if f := CheckPassword("password", password); f != nil {
+		return "", errs.InvalidFields("no password was reset", *f)
+	}
+	err = s.store.ForceReset(ctx, acc.ID, HashPassword(password), s.now().UTC(),
+		s.event(ctx, "", "password.reset", acc.ID, 0, "officer %s's password reset by %s; sessions ended, any lock lifted", acc.Username, actor.From(ctx).String()))
+	return password, wrap("reset officer password", err)
+}

@@ -550,3 +550,41 @@ func TestRehashAndLoginForms(t *testing.T) {
 		}
 	})
 }
+
+func TestOfficerReset(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		e := newEnv(t, db)
+		sys := actor.With(anon, actor.SystemActor("test"))
+		if _, _, err := e.svc.AddOfficer(sys, "Siti", "Siti Aminah", "ruang arsip lantai dua"); err != nil {
+			t.Fatal(err)
+		}
+		r, err := e.svc.Login(anon, "SITI", "ruang arsip lantai dua", access.Client{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := e.svc.Resolve(anon, r.SessionID)
+		if err != nil || v.Actor("").Kind != actor.Officer || v.Actor("").ID != "siti" {
+			t.Fatalf("officer session: %+v, %v", v.Actor(""), err)
+		}
+		for range 10 {
+			e.clock.Add(2 * time.Minute)
+			_, _ = e.svc.Login(anon, "siti", "wrong password", access.Client{})
+		}
+		if _, err := e.svc.ResetOfficerPassword(anon, "siti", ""); errs.KindOf(err) != errs.Forbidden {
+			t.Fatalf("anonymous reset: %v", err)
+		}
+		if _, err := e.svc.ResetOfficerPassword(sys, "5104050502680001", ""); errs.KindOf(err) != errs.Invalid {
+			t.Fatalf("reset of a taxpayer by an officer: %v", err)
+		}
+		pw, err := e.svc.ResetOfficerPassword(sys, "siti", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.Resolve(anon, r.SessionID); err == nil {
+			t.Error("a session survived the reset")
+		}
+		if _, err := e.svc.Login(anon, "siti", pw, access.Client{}); err != nil {
+			t.Fatalf("login right after the reset: %v", err)
+		}
+	})
+}

@@ -71,6 +71,9 @@ type Store interface {
 	// Rehash replaces the password hash old by new (same password,
 	// stronger parameters); sessions stay.
 	Rehash(ctx context.Context, accountID int64, old, new string) error
+	// ForceReset sets the password hash, clears failures and locks and
+	// ends every session of the account.
+	ForceReset(ctx context.Context, accountID int64, hash string, at time.Time, ev audit.Entry) error
 	// AddOfficer creates an officer account.
 	AddOfficer(ctx context.Context, a Account, ev audit.Entry) (Account, error)
 

@@ -418,6 +418,21 @@ func (s *AccessStore) Rehash(ctx context.Context, accountID int64, old, new stri
 	return translate(err)
 }
 
+// ForceReset implements access.Store.
+func (s *AccessStore) ForceReset(ctx context.Context, accountID int64, hash string, at time.Time, ev audit.Entry) error {
+	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET password_hash = $2, password_set_at = $3, failures = 0,
+			last_failure_at = NULL, locked_until = NULL WHERE id = $1`, accountID, hash, at.UTC()); err != nil {
+			return fmt.Errorf("set password: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE sessions SET ended_at = $2, end_reason = 'password reset by an officer'
+			WHERE account_id = $1 AND ended_at IS NULL`, accountID, at.UTC()); err != nil {
+			return fmt.Errorf("end sessions: %w", err)
+		}
+		return appendAudit(ctx, tx, ev)
+	})
+}
+
 // AddOfficer implements access.Store.
 func (s *AccessStore) AddOfficer(ctx context.Context, a access.Account, ev audit.Entry) (access.Account, error) {
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
