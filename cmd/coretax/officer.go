@@ -69,7 +69,7 @@ func runOfficerAccount(ctx context.Context, a *app, sub string, args []string) e
 		return err
 	}
 	defer db.Close()
-	svc, err := newAccessService(a, db, sf.dataDir, "", nil)
+	svc, err := newAccessService(a, db, sf.dataDir, "", nil, nil)
 	if err != nil {
 		return err
 	}
@@ -105,8 +105,9 @@ func runOfficerAccount(ctx context.Context, a *app, sub string, args []string) e
 
 // newAccessService returns the access service with the server key from
 // CORETAX_ACCESS_KEY or the data directory. actFor decides impersonation;
-// nil means registration's related parties.
-func newAccessService(a *app, db *storage.DB, dataDir, baseURL string, actFor access.ActFor) (*access.Service, error) {
+// nil means registration's related parties. kick, when set, wakes the
+// outbox worker after a code is issued.
+func newAccessService(a *app, db *storage.DB, dataDir, baseURL string, actFor access.ActFor, kick func()) (*access.Service, error) {
 	var key access.Key
 	var err error
 	if hex := a.envDefault("CORETAX_ACCESS_KEY", ""); hex != "" {
@@ -121,5 +122,6 @@ func newAccessService(a *app, db *storage.DB, dataDir, baseURL string, actFor ac
 	if baseURL != "" {
 		cfg.BaseURL = baseURL
 	}
+	cfg.Kick = kick
 	return access.NewService(db.Access(), actFor, time.Now, cfg), nil
 }

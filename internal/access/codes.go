@@ -152,6 +152,9 @@ func (s *Service) issue(ctx context.Context, h Holder, p Purpose, ch notify.Chan
 	if err != nil {
 		return CodeSent{}, err
 	}
+	if s.cfg.Kick != nil {
+		s.cfg.Kick()
+	}
 	masked := maskEmail(h.Email)
 	if ch == notify.SMS {
 		masked = maskMobile(h.Mobile)

@@ -51,6 +51,10 @@ type Config struct {
 	BaseURL string
 	// Issuer names the service in authenticator apps.
 	Issuer string
+	// Kick, when set, is called after a code or link has been stored with
+	// its message, so that the outbox worker delivers it at once instead
+	// of at its next poll.
+	Kick func()
 }
 
 // DefaultConfig returns the documented parameters (doc/access.md).

@@ -588,3 +588,29 @@ func TestOfficerReset(t *testing.T) {
 		}
 	})
 }
+
+// An issued code wakes the outbox worker, so that it goes out at once.
+func TestCodeKicksOutbox(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		e := newEnv(t, db)
+		var key access.Key
+		key[0] = 7
+		cfg := access.DefaultConfig(key)
+		kicks := 0
+		cfg.Kick = func() { kicks++ }
+		svc := access.NewService(db.Access(), nil, e.clock.Now, cfg)
+		if _, err := svc.SendActivationCode(anon, "5171031204900003", "email", "192.0.2.10"); err != nil {
+			t.Fatal(err)
+		}
+		if kicks != 1 {
+			t.Errorf("Kick called %d times after one code, want 1", kicks)
+		}
+		// A refused resend stores nothing and kicks nothing.
+		if _, err := svc.SendActivationCode(anon, "5171031204900003", "email", "192.0.2.10"); err == nil {
+			t.Fatal("resend within the gap was accepted")
+		}
+		if kicks != 1 {
+			t.Errorf("Kick called %d times after a refused resend, want 1", kicks)
+		}
+	})
+}
