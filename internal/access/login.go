@@ -2,6 +2,7 @@ package access
 
 import (
 	"context"
+	"crypto/subtle"
 	"strings"
 	"time"
 
@@ -179,12 +180,33 @@ func (s *Service) checkSecondFactor(ctx context.Context, a Account, code string,
 		if err != nil {
 			return false, err
 		}
-		return totp.ValidateCustom(code, secret, now, totpOpts)
+		step, ok, err := totpStep(code, secret, now)
+		if err != nil || !ok {
+			return false, err
+		}
+		return s.store.UseTOTPStep(ctx, a.ID, step)
 	}
 	return s.store.UseRecoveryCode(ctx, a.ID, s.cfg.Key.digest("recovery", normalizeRecovery(code)), now)
 }
 
 var totpOpts = totp.ValidateOpts{Period: 30, Skew: 1, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}
+
+// totpStep finds the time step (one step of clock skew either way) whose
+// code is code, so that the step can be used only once.
+func totpStep(code, secret string, now time.Time) (int64, bool, error) {
+	period := int64(totpOpts.Period)
+	for _, skew := range []int64{0, -1, 1} {
+		step := now.Unix()/period + skew
+		want, err := totp.GenerateCodeCustom(secret, time.Unix(step*period, 0).UTC(), totpOpts)
+		if err != nil {
+			return 0, false, err
+		}
+		if subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 {
+			return step, true, nil
+		}
+	}
+	return 0, false, nil
+}
 
 // Resolve returns the complete, live session with the ID, after checking
 // the idle and absolute timeouts, and records its use. A session that

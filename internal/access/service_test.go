@@ -438,6 +438,19 @@ func TestTwoStep(t *testing.T) {
 		if _, err := e.svc.Resolve(anon, done.SessionID); err != nil {
 			t.Fatal(err)
 		}
+		// The same authenticator code does not work twice, even within its
+		// 30-second window (RFC 6238 §5.2).
+		r, err = e.svc.Login(anon, id, pw, access.Client{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = e.svc.SecondStep(anon, r.SessionID, code, access.Client{})
+		wantKind(t, err, errs.Invalid, "not right")
+		e.clock.Add(30 * time.Second)
+		code, _ = totp.GenerateCode(en.Secret, e.clock.Now())
+		if _, err := e.svc.SecondStep(anon, r.SessionID, code, access.Client{}); err != nil {
+			t.Fatalf("the next step's code: %v", err)
+		}
 		// A recovery code works once.
 		for i, want := range []bool{true, false} {
 			r, _ := e.svc.Login(anon, id, pw, access.Client{})

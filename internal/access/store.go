@@ -80,6 +80,10 @@ type Store interface {
 	// SetTOTP stores the sealed authenticator secret and whether it is
 	// enabled, and replaces the recovery codes with the given digests.
 	SetTOTP(ctx context.Context, accountID int64, sealed string, enabled bool, recovery []string, ev audit.Entry) error
+	// UseTOTPStep records that the authenticator code of time step was
+	// accepted; it returns false when that step or a later one was
+	// accepted before, so that a code works once (RFC 6238 §5.2).
+	UseTOTPStep(ctx context.Context, accountID int64, step int64) (bool, error)
 	// UseRecoveryCode marks the unused recovery code with the digest as
 	// used; it reports false when there is none.
 	UseRecoveryCode(ctx context.Context, accountID int64, hash string, at time.Time) (bool, error)

@@ -468,6 +468,21 @@ func (s *AccessStore) SetTOTP(ctx context.Context, accountID int64, sealed strin
 	})
 }
 
+// UseTOTPStep implements access.Store.
+func (s *AccessStore) UseTOTPStep(ctx context.Context, accountID int64, step int64) (bool, error) {
+	var used bool
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE accounts SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2`, accountID, step)
+		if err != nil {
+			return fmt.Errorf("use authenticator step: %w", err)
+		}
+		n, err := res.RowsAffected()
+		used = n == 1
+		return err
+	})
+	return used, err
+}
+
 // UseRecoveryCode implements access.Store.
 func (s *AccessStore) UseRecoveryCode(ctx context.Context, accountID int64, hash string, at time.Time) (bool, error) {
 	var used bool
