@@ -118,7 +118,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	defer func() { stopWorker(); <-workerDone }()
 
 	svc := newServices(db)
-	if svc.access, err = newAccessService(a, db, sf.dataDir, "http://"+displayAddr(*addr), svc.roles.Policy()); err != nil {
+	if svc.access, err = newAccessService(a, db, sf.dataDir, "http://"+displayAddr(*addr), svc.roles.Policy(), outbox.Kick); err != nil {
 		return err
 	}
 	var notes []string
@@ -208,9 +208,7 @@ type services struct {
 	registration *registration.Service
 	audit        *audit.Service
 	// roles serves people and roles, consultants and the access
-	// diagnostic; its policy is the one for a server that signs people in.
-	// Registration and audit keep registration.OpenPolicy until sign-in is
-	// served, since without it nobody could be anything but anonymous.
+	// diagnostic. Its policy decides every service's object-level access.
 	roles *roles.Service
 	// access signs people in; serve sets it (it needs the server key).
 	access *access.Service
@@ -219,11 +217,12 @@ type services struct {
 func newServices(db *storage.DB) services {
 	now := time.Now
 	reg := registry.NewService(db.Registry(), now)
+	policy := newPolicy(db, now)
 	return services{
 		registry:     reg,
-		registration: registration.NewService(db.Registration(), db.Registry(), registration.OpenPolicy(), now, registration.DefaultConfig()),
-		audit:        audit.NewService(db.Audit(), registration.OpenPolicy()),
-		roles:        newRolesService(db, now),
+		registration: registration.NewService(db.Registration(), db.Registry(), policy, now, registration.DefaultConfig()),
+		audit:        audit.NewService(db.Audit(), policy),
+		roles:        roles.NewService(db.Roles(), policy, now),
 	}
 }
 
