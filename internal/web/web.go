@@ -26,6 +26,7 @@ import (
 	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/httpmw"
 	"github.com/coretax/coretax/internal/registration"
+	"github.com/coretax/coretax/internal/roles"
 )
 
 //go:embed templates/*.html
@@ -56,6 +57,9 @@ type Config struct {
 	// InsecureCookies leaves Secure off the session cookie, for
 	// plain-http use.
 	InsecureCookies bool
+	// Roles serves people and roles, consultant invitations and the
+	// "why can't I" checklist. When nil, those pages answer 503.
+	Roles *roles.Service
 }
 
 // server holds the dependencies of the handlers.
@@ -66,6 +70,7 @@ type server struct {
 	pages     map[string]*template.Template
 	audit     *audit.Service
 	access    *access.Service
+	roles     *roles.Service
 	// insecureCookies leaves Secure off the session cookie.
 	insecureCookies bool
 
@@ -116,6 +121,15 @@ var routes = []route{
 	{"POST /account/tokens/{id}/revoke", (*server).revokeToken},
 	{"POST /account/acting-for", (*server).actFor},
 	{"GET /officer/accounts", (*server).unlockForm},
+	{"GET /taxpayers/{npwp}/roles", (*server).people},
+	{"POST /taxpayers/{npwp}/roles", (*server).grantRole},
+	{"POST /taxpayers/{npwp}/roles/{id}/revoke", (*server).revokeRole},
+	{"POST /taxpayers/{npwp}/consultants", (*server).invite},
+	{"POST /taxpayers/{npwp}/consultants/{id}/revoke", (*server).revokeConsultant},
+	{"GET /access/invitations", (*server).invitations},
+	{"POST /access/invitations/{id}/accept", (*server).acceptInvitation},
+	{"POST /access/invitations/{id}/decline", (*server).declineInvitation},
+	{"GET /access/why", (*server).why},
 	{"POST /officer/accounts/unlock", (*server).unlock},
 }
 
@@ -128,6 +142,7 @@ func New(cfg Config) (http.Handler, error) {
 	s.audit = cfg.Audit
 	s.outboxList, s.devOutbox = cfg.Outbox, cfg.DevOutbox
 	s.access, s.insecureCookies = cfg.Access, cfg.InsecureCookies
+	s.roles = cfg.Roles
 	if s.logger == nil {
 		s.logger = slog.Default()
 	}
