@@ -7,19 +7,45 @@ import (
 	"strings"
 	"time"
 
+	"github.com/coretax/coretax/internal/actor"
 	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/taxid"
 )
 
 // Service imports and looks up the reference registries.
 type Service struct {
-	store Store
-	now   func() time.Time
+	store  Store
+	now    func() time.Time
+	policy actor.Policy
 }
 
-// NewService returns a Service over store; now is the clock.
+// The actions of this package, for the Policy.
+const (
+	ActImport actor.Action = "registry.import" // load a registry file
+	ActRead   actor.Action = "registry.read"   // look up a registry record
+)
+
+// NewService returns a Service over store; now is the clock. It checks no
+// access: it is for the command line and tests, whose callers already
+// hold the data directory. A server uses WithPolicy.
 func NewService(store Store, now func() time.Time) *Service {
 	return &Service{store: store, now: now}
+}
+
+// WithPolicy returns a copy of s that asks p before every import and
+// lookup. The registries hold personal data of the whole population, so a
+// server must never serve them without a policy.
+func (s *Service) WithPolicy(p actor.Policy) *Service {
+	c := *s
+	c.policy = p
+	return &c
+}
+
+func (s *Service) allow(ctx context.Context, act actor.Action) error {
+	if s.policy == nil {
+		return nil
+	}
+	return s.policy.Allow(ctx, act, 0)
 }
 
 // wib is Western Indonesian Time (UTC+7), in which calendar days are
@@ -40,6 +66,9 @@ func (s *Service) today() time.Time {
 // its position in the file. The Result counts the rows read even then.
 func (s *Service) Import(ctx context.Context, kind Kind, format Format, r io.Reader) (Result, error) {
 	op := fmt.Sprintf("registry.Import %s", kind)
+	if err := s.allow(ctx, ActImport); err != nil {
+		return Result{Kind: kind}, err
+	}
 	b, err := Parse(kind, format, r, s.today())
 	res := Result{Kind: kind, Rows: b.Rows}
 	if err != nil {
@@ -63,6 +92,9 @@ func (s *Service) Import(ctx context.Context, kind Kind, format Format, r io.Rea
 
 // Person returns the resident with the given NIK.
 func (s *Service) Person(ctx context.Context, nik string) (Person, error) {
+	if err := s.allow(ctx, ActRead); err != nil {
+		return Person{}, err
+	}
 	n, err := taxid.ParseNIK(nik)
 	if err != nil {
 		return Person{}, errs.InvalidFields("not a NIK", errs.Field("nik", nik, "%s", errs.Message(err)))
@@ -72,6 +104,9 @@ func (s *Service) Person(ctx context.Context, nik string) (Person, error) {
 
 // Company returns the company with the given registry number.
 func (s *Service) Company(ctx context.Context, registryNumber string) (Company, error) {
+	if err := s.allow(ctx, ActRead); err != nil {
+		return Company{}, err
+	}
 	n := strings.ToUpper(strings.TrimSpace(registryNumber))
 	if n == "" {
 		return Company{}, errs.InvalidFields("no registry number", errs.Field("registry_number", registryNumber, "is required"))
@@ -82,11 +117,17 @@ func (s *Service) Company(ctx context.Context, registryNumber string) (Company, 
 // Immigration returns the immigration record of a passport issued by the
 // country with the given ISO 3166-1 alpha-3 code.
 func (s *Service) Immigration(ctx context.Context, nationality, passport string) (ImmigrationRecord, error) {
+	if err := s.allow(ctx, ActRead); err != nil {
+		return ImmigrationRecord{}, err
+	}
 	return s.store.Immigration(ctx, strings.ToUpper(strings.TrimSpace(nationality)), strings.ToUpper(strings.TrimSpace(passport)))
 }
 
 // ImmigrationByPassport returns the immigration records of a passport
 // number under every nationality.
 func (s *Service) ImmigrationByPassport(ctx context.Context, passport string) ([]ImmigrationRecord, error) {
+	if err := s.allow(ctx, ActRead); err != nil {
+		return nil, err
+	}
 	return s.store.ImmigrationByPassport(ctx, strings.ToUpper(strings.TrimSpace(passport)))
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/coretax/coretax/internal/actor"
 	"github.com/coretax/coretax/internal/audit"
 	"github.com/coretax/coretax/internal/registration"
+	"github.com/coretax/coretax/internal/registry"
 )
 
 // Need is what a taxpayer-side person needs to perform an action on a
@@ -72,6 +73,9 @@ func DefaultRules() Rules {
 		registration.ActLinkNPWP: {Need: OfficerOnly, Officer: OfficerRegistration, What: "link a legacy NPWP"},
 
 		audit.ActRead: {Need: Related, Officer: OfficerAudit, What: "read this taxpayer's audit log"},
+
+		registry.ActImport: {Need: OfficerOnly, Officer: OfficerRegistration, What: "load a reference registry"},
+		registry.ActRead:   {Need: OfficerOnly, Officer: OfficerRegistration, What: "look up a reference registry record"},
 
 		ActRead:    {Need: PIC, Officer: OfficerAccess, What: "see who holds which role for this taxpayer"},
 		ActGrant:   {Need: PIC, What: "grant or revoke roles for this taxpayer"},
