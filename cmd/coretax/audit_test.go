@@ -55,9 +55,15 @@ func TestAuditVerify(t *testing.T) {
 func TestServeAuditLog(t *testing.T) {
 	dir := t.TempDir()
 	base, _, stop := serveInProcess(t, "--data", dir, "--demo")
-	code, body := get(t, base+"/api/v1/audit?taxpayer=5171031204900003")
+	// The employee reads his own log; the villa owner may not read it.
+	employee := signIn(t, base, "5171031204900003", "wirawan kopi pagi")
+	code, body := getWith(t, employee, base+"/api/v1/audit?taxpayer=5171031204900003")
 	if code != http.StatusOK || !strings.Contains(body, `"action": "registration.register"`) {
 		t.Errorf("GET /api/v1/audit = %d:\n%.600s", code, body)
+	}
+	owner := signIn(t, base, "5104050502680001", "sudarma sawah hijau")
+	if code, body := getWith(t, owner, base+"/api/v1/audit?taxpayer=5171031204900003"); code != http.StatusForbidden && code != http.StatusNotFound {
+		t.Errorf("another taxpayer's log = %d, want 403 or 404:\n%.300s", code, body)
 	}
 	if code, body := get(t, base+"/security-log"); code != http.StatusUnauthorized || !strings.Contains(body, "sign in to see your security log") {
 		t.Errorf("GET /security-log anonymously = %d:\n%.600s", code, body)

@@ -216,8 +216,8 @@ type services struct {
 
 func newServices(db *storage.DB) services {
 	now := time.Now
-	reg := registry.NewService(db.Registry(), now)
 	policy := newPolicy(db, now)
+	reg := registry.NewService(db.Registry(), now).WithPolicy(policy)
 	return services{
 		registry:     reg,
 		registration: registration.NewService(db.Registration(), db.Registry(), policy, now, registration.DefaultConfig()),
@@ -237,7 +237,7 @@ func loadDemo(ctx context.Context, db *storage.DB, svc services, baseURL string,
 		logger.Warn("--demo: the database already holds data; the demo world is loaded only into an empty one, so serving what is there", "database", db.String())
 		return nil, nil
 	}
-	w, err := demo.Load(ctx, demo.Services{Registry: svc.registry, Registration: svc.registration, Access: svc.access})
+	w, err := demo.Load(ctx, demo.Services{Registry: svc.registry, Registration: svc.registration, Access: svc.access, Roles: svc.roles})
 	if err != nil {
 		return nil, err
 	}

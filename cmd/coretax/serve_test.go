@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -70,7 +72,13 @@ func waitReady(t *testing.T, base string, done <-chan int) {
 
 func get(t *testing.T, url string) (int, string) {
 	t.Helper()
-	resp, err := http.Get(url)
+	return getWith(t, http.DefaultClient, url)
+}
+
+// getWith is get with a client, e.g. one signed in by signIn.
+func getWith(t *testing.T, c *http.Client, url string) (int, string) {
+	t.Helper()
+	resp, err := c.Get(url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +99,9 @@ func serveInProcess(t *testing.T, args ...string) (base string, out *syncBuffer,
 	out, errOut := &syncBuffer{}, &syncBuffer{}
 	a := &app{stdin: strings.NewReader(""), stdout: out, stderr: errOut, getenv: func(string) string { return "" }}
 	done := make(chan int, 1)
-	go func() { done <- a.main(ctx, append([]string{"serve", "--addr", addr}, args...)) }()
+	// The test client speaks plain HTTP, so the session cookie must not be
+	// marked Secure.
+	go func() { done <- a.main(ctx, append([]string{"serve", "--addr", addr, "--insecure-cookies"}, args...)) }()
 	base = "http://" + addr
 	waitReady(t, base, done)
 	return base, out, func() int {
@@ -109,27 +119,55 @@ func serveInProcess(t *testing.T, args ...string) (base string, out *syncBuffer,
 	}
 }
 
+// signIn signs in through the API and returns a client that carries the
+// session cookie.
+func signIn(t *testing.T, base, login, password string) *http.Client {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &http.Client{Jar: jar}
+	body, _ := json.Marshal(map[string]string{"login": login, "password": password})
+	resp, err := c.Post(base+"/api/v1/access/login", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("sign in as %s = %d: %s", login, resp.StatusCode, b)
+	}
+	return c
+}
+
 func TestServeDemo(t *testing.T) {
 	dir := t.TempDir()
 	base, out, stop := serveInProcess(t, "--data", dir, "--demo")
-	if !strings.Contains(out.String(), "Demo world loaded") {
-		t.Errorf("stdout does not list what to try:\n%s", out.String())
+	if !strings.Contains(out.String(), "Demo world loaded") || !strings.Contains(out.String(), "petugas kpp badung") {
+		t.Errorf("stdout does not list what to try and the accounts:\n%s", out.String())
 	}
+	officer := signIn(t, base, "budi", "petugas kpp badung")
 	for _, tt := range []struct {
 		path, want string
+		c          *http.Client
 	}{
-		{"/healthz", "ok"},
-		{"/readyz", "ready"},
-		{"/api/v1/openapi.yaml", "openapi: 3.1"},
-		{"/api/v1/taxpayers?q=surya", "PT Surya Kencana Villas"},
-		{"/", "coretax"},
-		{"/officer/taxpayers?q=surya", "PT Surya Kencana Villas"},
-		{"/", "sudarma sawah hijau"},
+		{"/healthz", "ok", http.DefaultClient},
+		{"/readyz", "ready", http.DefaultClient},
+		{"/api/v1/openapi.yaml", "openapi: 3.1", http.DefaultClient},
+		{"/", "coretax", http.DefaultClient},
+		{"/", "sudarma sawah hijau", http.DefaultClient},
+		{"/api/v1/taxpayers?q=surya", "PT Surya Kencana Villas", officer},
+		{"/officer/taxpayers?q=surya", "PT Surya Kencana Villas", officer},
 	} {
-		code, body := get(t, base+tt.path)
+		code, body := getWith(t, tt.c, base+tt.path)
 		if code != http.StatusOK || !strings.Contains(body, tt.want) {
 			t.Errorf("GET %s = %d, body without %q:\n%.400s", tt.path, code, tt.want, body)
 		}
+	}
+	// Without signing in, the register is closed.
+	if code, _ := get(t, base+"/api/v1/taxpayers?q=surya"); code != http.StatusUnauthorized {
+		t.Errorf("anonymous search = %d, want 401", code)
 	}
 	code, body := get(t, base+"/metrics")
 	if code != http.StatusOK || !strings.Contains(body, "go_sql_") || !strings.Contains(body, "/healthz") {
@@ -145,7 +183,8 @@ func TestServeDemo(t *testing.T) {
 	if strings.Contains(out.String(), "Demo world loaded") {
 		t.Errorf("demo loaded again into a data directory with data")
 	}
-	if code, body := get(t, base+"/api/v1/taxpayers?q=surya"); code != http.StatusOK || strings.Count(body, `"npwp"`) != 1 {
+	officer = signIn(t, base, "budi", "petugas kpp badung")
+	if code, body := getWith(t, officer, base+"/api/v1/taxpayers?q=surya"); code != http.StatusOK || strings.Count(body, `"npwp"`) != 1 {
 		t.Errorf("after restart: %d %s, want the one demo company", code, body)
 	}
 	stop()

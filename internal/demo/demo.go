@@ -20,6 +20,7 @@ import (
 	"github.com/coretax/coretax/internal/actor"
 	"github.com/coretax/coretax/internal/registration"
 	"github.com/coretax/coretax/internal/registry"
+	"github.com/coretax/coretax/internal/roles"
 )
 
 //go:embed data/*.csv
@@ -31,6 +32,9 @@ type Services struct {
 	Registration *registration.Service
 	// Access, when set, gets demo accounts ready to sign in with.
 	Access *access.Service
+	// Roles, when set with Access, gives the demo officer every officer
+	// role.
+	Roles *roles.Service
 }
 
 // World names what was loaded, for the notes printed on start.
@@ -150,7 +154,7 @@ func Load(ctx context.Context, s Services) (World, error) {
 		return e
 	})
 	if err == nil && s.Access != nil {
-		err = loadAccounts(ctx, s.Access, &w)
+		err = loadAccounts(ctx, s.Access, s.Roles, &w)
 	}
 	return w, err
 }
@@ -159,7 +163,7 @@ func Load(ctx context.Context, s Services) (World, error) {
 // villa owner, and an officer. Their passwords are fixed so that the notes
 // printed at start are all one needs; a real deployment never runs the
 // demo.
-func loadAccounts(ctx context.Context, acc *access.Service, w *World) error {
+func loadAccounts(ctx context.Context, acc *access.Service, rs *roles.Service, w *World) error {
 	people := []struct {
 		who      string
 		t        registration.Taxpayer
@@ -178,7 +182,16 @@ func loadAccounts(ctx context.Context, acc *access.Service, w *World) error {
 	if _, _, err := acc.AddOfficer(ctx, "budi", "Budi Santoso", "petugas kpp badung"); err != nil {
 		return fmt.Errorf("demo: officer account: %w", err)
 	}
-	w.Accounts = append(w.Accounts, Account{Who: "a tax officer", Login: "budi", Password: "petugas kpp badung"})
+	who := "a tax officer"
+	if rs != nil {
+		for _, r := range []roles.OfficerRole{roles.OfficerRegistration, roles.OfficerAccess, roles.OfficerAudit} {
+			if _, err := rs.GrantOfficerRole(ctx, "budi", string(r)); err != nil {
+				return fmt.Errorf("demo: officer role %s: %w", r, err)
+			}
+		}
+		who = "a tax officer (search, PKP, NPWP links, registries, unlocking accounts, audit)"
+	}
+	w.Accounts = append(w.Accounts, Account{Who: who, Login: "budi", Password: "petugas kpp badung"})
 	return nil
 }
 
