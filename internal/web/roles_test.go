@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/coretax/coretax/internal/access"
+	"github.com/coretax/coretax/internal/actor"
 	"github.com/coretax/coretax/internal/demo"
 	"github.com/coretax/coretax/internal/httpmw"
 	"github.com/coretax/coretax/internal/registration"
@@ -49,7 +50,11 @@ func newRolesSite(t *testing.T, db *storage.DB) *accessSite {
 	}
 	reg := registration.NewService(db.Registration(), db.Registry(), policy, clock, registration.DefaultConfig())
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h, err := web.New(web.Config{Registration: reg, Logger: logger, Access: acc, Roles: roles.NewService(db.Roles(), policy, clock), InsecureCookies: true})
+	rolesSvc := roles.NewService(db.Roles(), policy, clock)
+	if _, err := rolesSvc.GrantOfficerRole(actor.With(ctx, actor.SystemActor("test")), "budi", string(roles.OfficerAccess)); err != nil {
+		t.Fatal(err)
+	}
+	h, err := web.New(web.Config{Registration: reg, Logger: logger, Access: acc, Roles: rolesSvc, InsecureCookies: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,6 +138,16 @@ func TestPeopleAndRolesPage(t *testing.T) {
 		}
 		// Revoking it twice clashes with what is stored.
 		want(t, pic.post(page+"/"+m[1]+"/revoke", url.Values{"csrf_token": {tok}}), http.StatusConflict)
+
+		// An officer holding officer.access reads the page, without forms,
+		// and may not grant.
+		off := s.as(t, "budi", "petugas kpp badung")
+		p = off.get(page)
+		want(t, p, http.StatusOK, "Made Wirawan", "Ended grants (1)")
+		if strings.Contains(p.body, "Grant a role") || grantIDPattern.MatchString(p.body) {
+			t.Error("an officer is shown the forms")
+		}
+		want(t, off.post(page, url.Values{"csrf_token": {off.token("/access/why")}, "party_npwp": {employee}, "role": {"payment"}}), http.StatusForbidden)
 	})
 }
 
