@@ -257,3 +257,10 @@ func TestWhyPage(t *testing.T) {
 		}
 	})
 }
+
+func TestRolesPagesUnavailable(t *testing.T) {
+	s := newSite(t)
+	for _, path := range []string{"/access/why", "/access/invitations", "/taxpayers/5171031204900003/roles"} {
+		want(t, s.get(path), http.StatusServiceUnavailable, "roles and delegation are not served")
+	}
+}
