@@ -4,8 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/coretax/coretax/internal/web"
 )
 
 // apiRoutes reads the (method, path) pairs of the API document that the
@@ -140,5 +144,79 @@ func TestEveryRouteGuardsOtherTaxpayers(t *testing.T) {
 		if code, body := getWith(t, owner, base+"/api/v1/taxpayers/5104050502680001"+p); code != http.StatusOK {
 			t.Errorf("own GET %s = %d\n%.300s", p, code, body)
 		}
+	}
+}
+
+// TestEveryPageGuardsOtherTaxpayers does for the pages what
+// TestEveryRouteGuardsOtherTaxpayers does for the API: every page that
+// names a taxpayer refuses the villa owner for other taxpayers and asks
+// anonymous visitors to sign in. Form posts carry a valid CSRF token, so
+// that the refusal comes from the access policy, not from the CSRF check.
+func TestEveryPageGuardsOtherTaxpayers(t *testing.T) {
+	base, _, stop := serveInProcess(t, "--data", t.TempDir(), "--demo")
+	defer stop()
+	owner := signIn(t, base, "5104050502680001", "sudarma sawah hijau")
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	anon := &http.Client{Jar: jar}
+	for _, c := range []*http.Client{owner, anon} {
+		c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		if code, _ := getWith(t, c, base+"/register"); code != http.StatusOK { // sets the CSRF cookie
+			t.Fatalf("GET /register = %d", code)
+		}
+	}
+	token := func(c *http.Client) string {
+		u, _ := url.Parse(base)
+		for _, k := range c.Jar.Cookies(u) {
+			if k.Name == "coretax_csrf" {
+				return k.Value
+			}
+		}
+		t.Fatal("no CSRF cookie")
+		return ""
+	}
+	page := func(c *http.Client, method, u string) (int, string) {
+		t.Helper()
+		var req *http.Request
+		if method == "POST" {
+			form := url.Values{"csrf_token": {token(c)}, "version": {"1"}}
+			req, _ = http.NewRequest(method, u, strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		} else {
+			req, _ = http.NewRequest(method, u, nil)
+		}
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var b bytes.Buffer
+		b.ReadFrom(resp.Body)
+		return resp.StatusCode, b.String()
+	}
+	checked := 0
+	for _, p := range web.Patterns() {
+		method, path, _ := strings.Cut(p, " ")
+		if !strings.Contains(path, "{npwp}") {
+			continue
+		}
+		for _, npwp := range []string{"0010000016000000", "5171031204900003", "0080000011000000"} {
+			u := base + strings.NewReplacer("{npwp}", npwp, "{id}", "1").Replace(path)
+			if code, body := page(anon, method, u); code != http.StatusUnauthorized {
+				t.Errorf("anonymous %s %s = %d, want 401\n%.300s", method, u, code, body)
+			}
+			if code, body := page(owner, method, u); code != http.StatusForbidden && code != http.StatusNotFound {
+				t.Errorf("villa owner %s %s = %d, want 403 or 404\n%.300s", method, u, code, body)
+			}
+			checked++
+		}
+	}
+	if checked < 20 {
+		t.Errorf("checked %d page and taxpayer pairs, expected every taxpayer page", checked)
+	}
+	if code, body := page(owner, "GET", base+"/taxpayers/5104050502680001"); code != http.StatusOK {
+		t.Errorf("own profile page = %d\n%.300s", code, body)
 	}
 }

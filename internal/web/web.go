@@ -133,6 +133,16 @@ var routes = []route{
 	{"POST /officer/accounts/unlock", (*server).unlock},
 }
 
+// Patterns lists the method and path patterns of the pages ("GET
+// /taxpayers/{npwp}"), for tests that check every page.
+func Patterns() []string {
+	out := make([]string, len(routes))
+	for i, rt := range routes {
+		out[i] = rt.pattern
+	}
+	return out
+}
+
 // New returns the handler of the pages. Mount it at "/" on the server's
 // mux, inside httpmw.Chain (which sets the security headers the pages rely
 // on: the content security policy allows scripts and styles from this
