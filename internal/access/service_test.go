@@ -10,6 +10,7 @@ import (
 
 	"github.com/coretax/coretax/internal/access"
 	"github.com/coretax/coretax/internal/actor"
+	"github.com/coretax/coretax/internal/audit"
 	"github.com/coretax/coretax/internal/demo"
 	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/registration"
@@ -174,6 +175,20 @@ func TestCodeLimits(t *testing.T) {
 		wantKind(t, err, errs.Invalid, "no longer works")
 		_, err = e.svc.Activate(anon, id, code, pw)
 		wantKind(t, err, errs.Invalid, "no valid code")
+		// Every rejected entry is in the audit log, with where it came from.
+		log, err := db.Audit().List(context.Background(), audit.Filter{TaxpayerIDs: []int64{tp}, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rejected := 0
+		for _, en := range log {
+			if en.Action == "access.code.rejected" && en.Address == "192.0.2.10" {
+				rejected++
+			}
+		}
+		if rejected != 6 {
+			t.Errorf("%d rejected code entries in the audit log, want 6 (5 wrong, 1 after voiding)", rejected)
+		}
 		// Expiry after 5 minutes.
 		e.clock.Add(time.Minute)
 		if _, err := e.svc.SendActivationCode(anon, id, "email", ""); err != nil {

@@ -157,7 +157,11 @@ func (s *AccessStore) consume(ctx context.Context, tx *sql.Tx, verify access.Cod
 
 // withCode runs a transaction that consumes a code and, when it is right,
 // applies effect; a wrong code commits only the counted attempt.
-func (s *AccessStore) withCode(ctx context.Context, verify access.CodeVerifier, effect func(tx *sql.Tx, c access.Code) error, where string, args ...any) error {
+//
+// A rejected code is written to the audit log (action
+// access.code.rejected) with the actor and address of ev, the entry the
+// caller would write on success, in the transaction that counts the try.
+func (s *AccessStore) withCode(ctx context.Context, verify access.CodeVerifier, ev audit.Entry, effect func(tx *sql.Tx, c access.Code) error, where string, args ...any) error {
 	var verr error
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
 		c, v, err := s.consume(ctx, tx, verify, where, args...)
@@ -166,7 +170,17 @@ func (s *AccessStore) withCode(ctx context.Context, verify access.CodeVerifier, 
 		}
 		if v != nil {
 			verr = v
-			return nil
+			what := strings.TrimSpace(string(c.Purpose) + " " + c.Form)
+			if what == "" {
+				what = "one-time code"
+			}
+			rejected := audit.Entry{At: ev.At, Actor: ev.Actor, Address: ev.Address, AccountID: ev.AccountID,
+				TaxpayerID: c.TaxpayerID, Action: "access.code.rejected",
+				Detail: fmt.Sprintf("%s rejected: %s", what, errs.Message(v))}
+			if rejected.TaxpayerID == 0 {
+				rejected.TaxpayerID = ev.TaxpayerID
+			}
+			return appendAudit(ctx, tx, rejected)
 		}
 		return effect(tx, c)
 	})
@@ -178,7 +192,7 @@ func (s *AccessStore) withCode(ctx context.Context, verify access.CodeVerifier, 
 
 // Activate implements access.Store.
 func (s *AccessStore) Activate(ctx context.Context, taxpayerID int64, at time.Time, verify access.CodeVerifier, a access.Account, ev audit.Entry) (access.Account, error) {
-	err := s.withCode(ctx, verify, func(tx *sql.Tx, _ access.Code) error {
+	err := s.withCode(ctx, verify, ev, func(tx *sql.Tx, _ access.Code) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO accounts (kind, taxpayer_id, name, password_hash, created_at, password_set_at)
 			VALUES ('taxpayer', $1, $2, $3, $4, $5) RETURNING id`,
 			a.TaxpayerID, a.Name, a.PasswordHash, a.CreatedAt.UTC(), a.PasswordSetAt.UTC()).Scan(&a.ID)
@@ -217,7 +231,7 @@ func (s *AccessStore) resetIn(ctx context.Context, tx *sql.Tx, taxpayerID int64,
 // ResetPassword implements access.Store.
 func (s *AccessStore) ResetPassword(ctx context.Context, taxpayerID int64, at time.Time, verify access.CodeVerifier, hash string, ev audit.Entry) (access.Account, error) {
 	var a access.Account
-	err := s.withCode(ctx, verify, func(tx *sql.Tx, _ access.Code) error {
+	err := s.withCode(ctx, verify, ev, func(tx *sql.Tx, _ access.Code) error {
 		var err error
 		a, err = s.resetIn(ctx, tx, taxpayerID, hash, at, ev)
 		return err
@@ -228,7 +242,7 @@ func (s *AccessStore) ResetPassword(ctx context.Context, taxpayerID int64, at ti
 // ResetPasswordByLink implements access.Store.
 func (s *AccessStore) ResetPasswordByLink(ctx context.Context, linkHash string, at time.Time, verify access.CodeVerifier, hash string, ev audit.Entry) (access.Account, error) {
 	var a access.Account
-	err := s.withCode(ctx, verify, func(tx *sql.Tx, c access.Code) error {
+	err := s.withCode(ctx, verify, ev, func(tx *sql.Tx, c access.Code) error {
 		var err error
 		a, err = s.resetIn(ctx, tx, c.TaxpayerID, hash, at, ev)
 		return err
