@@ -42,8 +42,9 @@ func TestMigrateIsIdempotent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if v != len(ms) {
-			t.Errorf("SchemaVersion = %d, want %d", v, len(ms))
+		// Versions may have gaps, so the schema version is the last one.
+		if want := ms[len(ms)-1].Version; v != want {
+			t.Errorf("SchemaVersion = %d, want %d", v, want)
 		}
 	})
 }
