@@ -24,6 +24,7 @@ import (
 	"github.com/coretax/coretax/internal/registration"
 	"github.com/coretax/coretax/internal/registry"
 	"github.com/coretax/coretax/internal/roles"
+	"github.com/coretax/coretax/internal/translog"
 )
 
 // Importer imports a reference registry file; *registry.Service is one.
@@ -60,6 +61,9 @@ type Config struct {
 	// answers 404 unless DevOutbox is set (and Outbox is not nil).
 	Outbox    OutboxLister
 	DevOutbox bool
+	// TransLog serves the public transparency log routes under /log.
+	// When nil, those routes answer 503.
+	TransLog *translog.Service
 }
 
 // server holds the dependencies of the handlers.
@@ -76,6 +80,8 @@ type server struct {
 	// outboxList serves the development outbox when devOutbox is set.
 	outboxList OutboxLister
 	devOutbox  bool
+	// translog serves the public transparency log.
+	translog *translog.Service
 }
 
 // route is one entry of the API: a method and a ServeMux path pattern.
@@ -139,6 +145,10 @@ var routes = []route{
 	{"POST", "/api/v1/access/acting-for", (*server).actFor},
 	{"POST", "/api/v1/access/unlock", (*server).unlock},
 	{"GET", "/api/v1/outbox", (*server).outbox},
+	{"GET", "/api/v1/log/head", (*server).logHead},
+	{"GET", "/api/v1/log/entries/{index}", (*server).logEntry},
+	{"GET", "/api/v1/log/consistency", (*server).logConsistency},
+	{"GET", "/api/v1/log/key", (*server).logKey},
 }
 
 // New returns the API handler. Mount it at Prefix+"/" on the server's mux,
@@ -149,6 +159,7 @@ func New(cfg Config) http.Handler {
 	s.audit = cfg.Audit
 	s.outboxList, s.devOutbox = cfg.Outbox, cfg.DevOutbox
 	s.roles = cfg.Roles
+	s.translog = cfg.TransLog
 	s.access, s.insecureCookies = cfg.Access, cfg.InsecureCookies
 	if s.logger == nil {
 		s.logger = slog.Default()
