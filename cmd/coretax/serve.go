@@ -50,6 +50,11 @@ CORETAX_ACCESS_KEY (64 hex digits) when set. The session cookie is Secure:
 behind plain http (other than localhost, which browsers treat as secure)
 pass --insecure-cookies.
 
+The transparency log of signed documents signs its tree heads with the
+Ed25519 key in DIR/translog.key (created on first start with its public
+verifier key in DIR/translog.key.pub; keep it with the database), or in
+the file named by --translog-key, which must exist. See doc/signing.md.
+
 Messages (one-time codes, reset links) go out through a durable outbox:
 e-mail through the SMTP server at --smtp-addr (STARTTLS when offered; PLAIN
 login as --smtp-user with the password from CORETAX_SMTP_PASSWORD), SMS
@@ -67,7 +72,7 @@ CORETAX_DATA, CORETAX_DATABASE_URL, CORETAX_DEMO=true,
 CORETAX_INSECURE_COOKIES=true, CORETAX_LOG_FORMAT
 (text or json), CORETAX_LOG_LEVEL (debug, info, warn, error),
 CORETAX_SMTP_ADDR, CORETAX_SMTP_FROM, CORETAX_SMTP_USER,
-CORETAX_SMS_GATEWAY_URL, CORETAX_DEV_OUTBOX=true.
+CORETAX_SMS_GATEWAY_URL, CORETAX_DEV_OUTBOX=true, CORETAX_TRANSLOG_KEY.
 `
 
 func runServe(ctx context.Context, a *app, args []string) error {
@@ -79,6 +84,8 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	withDemo := fs.Bool("demo", a.envDefault("CORETAX_DEMO", "") == "true", "load the demo world into an empty database (env CORETAX_DEMO=true)")
 	logFormat := fs.String("log-format", a.envDefault("CORETAX_LOG_FORMAT", "text"), "log format: text or json (env CORETAX_LOG_FORMAT)")
 	logLevel := fs.String("log-level", a.envDefault("CORETAX_LOG_LEVEL", "info"), "log level: debug, info, warn or error (env CORETAX_LOG_LEVEL)")
+	transLogKey := fs.String("translog-key", a.envDefault("CORETAX_TRANSLOG_KEY", ""),
+		"file holding the transparency log's signer key; empty for translog.key in --data, created on first start (env CORETAX_TRANSLOG_KEY)")
 	nf := a.addNotifyFlags(fs)
 	if err := a.parse(fs, args); err != nil {
 		return err
@@ -121,6 +128,10 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	if svc.access, err = newAccessService(a, db, sf.dataDir, "http://"+displayAddr(*addr), svc.roles.Policy(), outbox.Kick); err != nil {
 		return err
 	}
+	transLog, err := newTransLog(db, sf.dataDir, *transLogKey, logger)
+	if err != nil {
+		return err
+	}
 	var notes []string
 	if *withDemo {
 		notes, err = loadDemo(ctx, db, svc, "http://"+displayAddr(*addr), logger)
@@ -135,7 +146,8 @@ func runServe(ctx context.Context, a *app, args []string) error {
 		notes = append(notes, "Read the one-time codes and other messages in the development outbox: http://"+displayAddr(*addr)+"/outbox")
 	}
 	api := httpapi.New(httpapi.Config{Registration: svc.registration, Registry: svc.registry, Logger: logger, Audit: svc.audit, Roles: svc.roles,
-		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox})
+		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox,
+		TransLog: transLog})
 	pages, err := web.New(web.Config{Registration: svc.registration, Logger: logger, DemoNotes: notes, Audit: svc.audit,
 		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox, Roles: svc.roles})
 	if err != nil {

@@ -184,21 +184,31 @@ func VerifierKey(signerKey string) (string, error) {
 	return vkey, nil
 }
 
+// LoadKey returns the signer key text in path: a key supplied by the
+// operator, which must exist.
+func LoadKey(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("read transparency log key: %w", err)
+	}
+	k := strings.TrimSpace(string(b))
+	if _, err := VerifierKey(k); err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
+	}
+	return k, nil
+}
+
 // LoadOrCreateKey returns the signer key text in path, creating a new
 // Ed25519 key named KeyName there (mode 0600) when the file does not
 // exist; created reports which. Beside a new key it writes the verifier
 // key to path + ".pub" for publication.
 func LoadOrCreateKey(path string) (signerKey string, created bool, err error) {
-	b, err := os.ReadFile(path)
+	k, err := LoadKey(path)
 	if err == nil {
-		k := strings.TrimSpace(string(b))
-		if _, err := VerifierKey(k); err != nil {
-			return "", false, fmt.Errorf("%s: %w", path, err)
-		}
 		return k, false, nil
 	}
 	if !errors.Is(err, os.ErrNotExist) {
-		return "", false, fmt.Errorf("read transparency log key: %w", err)
+		return "", false, err
 	}
 	skey, vkey, err := note.GenerateKey(rand.Reader, KeyName)
 	if err != nil {

@@ -3,6 +3,7 @@ package translog_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -334,6 +335,15 @@ func TestKeyFileIsCreatedOnceAndMatchesItsVerifier(t *testing.T) {
 	}
 	if !strings.HasPrefix(vkey, translog.KeyName+"+") {
 		t.Errorf("verifier key %q is not named %s", vkey, translog.KeyName)
+	}
+	if k, err := translog.LoadKey(path); err != nil || k != k1 {
+		t.Fatalf("LoadKey: same=%v, %v", k == k1, err)
+	}
+	if _, err := translog.LoadKey(path + ".missing"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("LoadKey of a missing file: %v", err)
+	}
+	if _, err := os.Stat(path + ".missing"); !errors.Is(err, os.ErrNotExist) {
+		t.Error("LoadKey created a key file")
 	}
 	if err := os.WriteFile(path, []byte("not a key\n"), 0o600); err != nil {
 		t.Fatal(err)
