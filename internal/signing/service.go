@@ -59,15 +59,17 @@ type LoginPasswords interface {
 type Service struct {
 	store  Store
 	ca     *pki.CA
+	log    Log
 	policy actor.Policy
 	logins LoginPasswords
 	now    func() time.Time
 	cfg    Config
 }
 
-// NewService returns a Service.
-func NewService(store Store, ca *pki.CA, policy actor.Policy, logins LoginPasswords, now func() time.Time, cfg Config) *Service {
-	return &Service{store: store, ca: ca, policy: policy, logins: logins, now: now, cfg: cfg}
+// NewService returns a Service issuing under ca. log answers the
+// inclusion proofs of bundles; with a nil log bundles carry none.
+func NewService(store Store, ca *pki.CA, log Log, policy actor.Policy, logins LoginPasswords, now func() time.Time, cfg Config) *Service {
+	return &Service{store: store, ca: ca, log: log, policy: policy, logins: logins, now: now, cfg: cfg}
 }
 
 // CA returns the certificate authority the service issues under.

@@ -5,6 +5,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/sha256"
 	"errors"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -21,6 +22,7 @@ import (
 	"github.com/coretax/coretax/internal/signing"
 	"github.com/coretax/coretax/internal/storage"
 	"github.com/coretax/coretax/internal/storage/storagetest"
+	"github.com/coretax/coretax/internal/translog"
 )
 
 // clock is a settable test clock.
@@ -69,7 +71,15 @@ func setup(t *testing.T, db *storage.DB) fixture {
 	}
 	cfg := signing.DefaultConfig([]byte("test code key"))
 	cfg.KDF = pki.KDF{Memory: 64, Time: 1, Threads: 1}
-	return fixture{db: db, svc: signing.NewService(db.Signing(), ca, policy, logins{}, clk.Now, cfg), clk: clk, w: w}
+	key, _, err := translog.LoadOrCreateKey(filepath.Join(t.TempDir(), "log.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tl, err := translog.NewService(db.TransLog(), key, clk.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fixture{db: db, svc: signing.NewService(db.Signing(), ca, tl, policy, logins{}, clk.Now, cfg), clk: clk, w: w}
 }
 
 func as(t registration.Taxpayer, actingFor *registration.Taxpayer) context.Context {
