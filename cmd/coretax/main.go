@@ -57,6 +57,7 @@ func commands() []command {
 		{"registry", "import reference registries (population, company, immigration)", runRegistry},
 		{"audit", "check the audit log's hash chain (coretax audit verify)", runAudit},
 		{"officer", "grant, revoke and list officer roles (coretax officer grant --username X --role Y)", runOfficer},
+		{"verify", "check a signed-document bundle offline (coretax verify BUNDLE --document DOC)", runVerify},
 	}
 	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })
 	return cmds
