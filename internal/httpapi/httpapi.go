@@ -21,6 +21,7 @@ import (
 
 	"github.com/coretax/coretax/internal/access"
 	"github.com/coretax/coretax/internal/audit"
+	"github.com/coretax/coretax/internal/authcode"
 	"github.com/coretax/coretax/internal/registration"
 	"github.com/coretax/coretax/internal/registry"
 	"github.com/coretax/coretax/internal/roles"
@@ -64,6 +65,9 @@ type Config struct {
 	// TransLog serves the public transparency log routes under /log.
 	// When nil, those routes answer 503.
 	TransLog *translog.Service
+	// AuthCode serves the authorization-code wizard under /authcode.
+	// When nil, those routes answer 503.
+	AuthCode *authcode.Service
 }
 
 // server holds the dependencies of the handlers.
@@ -82,6 +86,7 @@ type server struct {
 	devOutbox  bool
 	// translog serves the public transparency log.
 	translog *translog.Service
+	authcode *authcode.Service
 }
 
 // route is one entry of the API: a method and a ServeMux path pattern.
@@ -149,6 +154,16 @@ var routes = []route{
 	{"GET", "/api/v1/log/entries/{index}", (*server).logEntry},
 	{"GET", "/api/v1/log/consistency", (*server).logConsistency},
 	{"GET", "/api/v1/log/key", (*server).logKey},
+	{"GET", "/api/v1/authcode/profiles", (*server).authCodeProfiles},
+	{"GET", "/api/v1/authcode/request", (*server).authCodeCurrent},
+	{"POST", "/api/v1/authcode/requests", (*server).authCodeStart},
+	{"POST", "/api/v1/authcode/requests/{id}/code", (*server).authCodeResend},
+	{"POST", "/api/v1/authcode/requests/{id}/confirm", (*server).authCodeConfirm},
+	{"POST", "/api/v1/authcode/requests/{id}/verify", (*server).authCodeVerify},
+	{"POST", "/api/v1/authcode/requests/{id}/issue", (*server).authCodeIssue},
+	{"GET", "/api/v1/authcode/queue", (*server).authCodeQueue},
+	{"POST", "/api/v1/authcode/requests/{id}/decision", (*server).authCodeDecide},
+	{"POST", "/api/v1/authcode/reset", (*server).authCodeReset},
 }
 
 // New returns the API handler. Mount it at Prefix+"/" on the server's mux,
@@ -160,6 +175,7 @@ func New(cfg Config) http.Handler {
 	s.outboxList, s.devOutbox = cfg.Outbox, cfg.DevOutbox
 	s.roles = cfg.Roles
 	s.translog = cfg.TransLog
+	s.authcode = cfg.AuthCode
 	s.access, s.insecureCookies = cfg.Access, cfg.InsecureCookies
 	if s.logger == nil {
 		s.logger = slog.Default()
