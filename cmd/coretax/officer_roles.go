@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/coretax/coretax/internal/actor"
+	"github.com/coretax/coretax/internal/authcode"
 	"github.com/coretax/coretax/internal/roles"
 	"github.com/coretax/coretax/internal/storage"
 )
@@ -97,7 +98,7 @@ func newRolesService(db *storage.DB, now func() time.Time) *roles.Service {
 // newPolicy returns the access policy: roles' rules over the register,
 // the grants and the company registry.
 func newPolicy(db *storage.DB, now func() time.Time) *roles.Policy {
-	return roles.NewPolicy(db.Roles(), db.Registry(), now, roles.DefaultRules())
+	return roles.NewPolicy(db.Roles(), db.Registry(), now, roles.DefaultRules().Merge(authcode.Rules()))
 }
 
 func osUser() string {

@@ -72,7 +72,9 @@ CORETAX_DATA, CORETAX_DATABASE_URL, CORETAX_DEMO=true,
 CORETAX_INSECURE_COOKIES=true, CORETAX_LOG_FORMAT
 (text or json), CORETAX_LOG_LEVEL (debug, info, warn, error),
 CORETAX_SMTP_ADDR, CORETAX_SMTP_FROM, CORETAX_SMTP_USER,
-CORETAX_SMS_GATEWAY_URL, CORETAX_DEV_OUTBOX=true, CORETAX_TRANSLOG_KEY.
+CORETAX_SMS_GATEWAY_URL, CORETAX_DEV_OUTBOX=true, CORETAX_TRANSLOG_KEY,
+CORETAX_IDENTITY_VERIFICATION, CORETAX_IDENTITY_VERIFICATION_URL,
+CORETAX_IDENTITY_MATCH_THRESHOLD (authorization codes; doc/signing.md).
 `
 
 func runServe(ctx context.Context, a *app, args []string) error {
@@ -87,6 +89,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	transLogKey := fs.String("translog-key", a.envDefault("CORETAX_TRANSLOG_KEY", ""),
 		"file holding the transparency log's signer key; empty for translog.key in --data, created on first start (env CORETAX_TRANSLOG_KEY)")
 	nf := a.addNotifyFlags(fs)
+	acf := a.addAuthCodeFlags(fs)
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
@@ -132,6 +135,10 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	authCodes, err := newAuthCodeService(db, svc.access.Config().Key, svc.roles.Policy(), nil, outbox.Kick, acf)
+	if err != nil {
+		return err
+	}
 	var notes []string
 	if *withDemo {
 		notes, err = loadDemo(ctx, db, svc, "http://"+displayAddr(*addr), logger)
@@ -147,7 +154,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	}
 	api := httpapi.New(httpapi.Config{Registration: svc.registration, Registry: svc.registry, Logger: logger, Audit: svc.audit, Roles: svc.roles,
 		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox,
-		TransLog: transLog})
+		TransLog: transLog, AuthCode: authCodes})
 	pages, err := web.New(web.Config{Registration: svc.registration, Logger: logger, DemoNotes: notes, Audit: svc.audit,
 		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox, Roles: svc.roles})
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/coretax/coretax/internal/notify"
 	"github.com/coretax/coretax/internal/registration"
 	"github.com/coretax/coretax/internal/registry"
+	"github.com/coretax/coretax/internal/roles"
 )
 
 // ActReview is the officer action of verifying identities in person,
@@ -211,4 +212,13 @@ type NoRecords struct{}
 // Standing reports good standing.
 func (NoRecords) Standing(context.Context, int64) (bool, string, error) {
 	return true, "no unfiled returns or unpaid bills are recorded", nil
+}
+
+// Rules returns the access rule of the wizard's officer actions, to be
+// merged into the roles policy: officers with officer.access verify
+// identities in person, decide queued requests and reset codes.
+func Rules() roles.Rules {
+	return roles.Rules{
+		ActReview: {Need: roles.OfficerOnly, Officer: roles.OfficerAccess, What: "verify identities for authorization codes and reset them"},
+	}
 }

@@ -598,7 +598,7 @@ func (s *Service) Reset(ctx context.Context, holderID int64, reason string) (Req
 	if err != nil {
 		return Request{}, err
 	}
-	if s.d.Revoker != nil && old.State == Complete {
+	if s.d.Revoker != nil {
 		if err := s.d.Revoker.Revoke(ctx, holderID, "reset by an officer: "+reason); err != nil {
 			return Request{}, fmt.Errorf("revoke certificate: %w", err)
 		}
