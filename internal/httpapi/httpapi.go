@@ -25,6 +25,7 @@ import (
 	"github.com/coretax/coretax/internal/registration"
 	"github.com/coretax/coretax/internal/registry"
 	"github.com/coretax/coretax/internal/roles"
+	"github.com/coretax/coretax/internal/signing"
 	"github.com/coretax/coretax/internal/translog"
 )
 
@@ -68,6 +69,9 @@ type Config struct {
 	// AuthCode serves the authorization-code wizard under /authcode.
 	// When nil, those routes answer 503.
 	AuthCode *authcode.Service
+	// Signing signs documents and serves signatures and certificate
+	// status. When nil, those routes answer 503.
+	Signing *signing.Service
 }
 
 // server holds the dependencies of the handlers.
@@ -87,6 +91,7 @@ type server struct {
 	// translog serves the public transparency log.
 	translog *translog.Service
 	authcode *authcode.Service
+	signing  *signing.Service
 }
 
 // route is one entry of the API: a method and a ServeMux path pattern.
@@ -164,6 +169,10 @@ var routes = []route{
 	{"GET", "/api/v1/authcode/queue", (*server).authCodeQueue},
 	{"POST", "/api/v1/authcode/requests/{id}/decision", (*server).authCodeDecide},
 	{"POST", "/api/v1/authcode/reset", (*server).authCodeReset},
+	{"POST", "/api/v1/signatures", (*server).sign},
+	{"GET", "/api/v1/signatures/{id}", (*server).signature},
+	{"GET", "/api/v1/signatures/{id}/bundle", (*server).signatureBundle},
+	{"GET", "/api/v1/certificates/mine", (*server).myCertificate},
 }
 
 // New returns the API handler. Mount it at Prefix+"/" on the server's mux,
@@ -176,6 +185,7 @@ func New(cfg Config) http.Handler {
 	s.roles = cfg.Roles
 	s.translog = cfg.TransLog
 	s.authcode = cfg.AuthCode
+	s.signing = cfg.Signing
 	s.access, s.insecureCookies = cfg.Access, cfg.InsecureCookies
 	if s.logger == nil {
 		s.logger = slog.Default()
