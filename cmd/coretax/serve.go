@@ -55,6 +55,12 @@ Ed25519 key in DIR/translog.key (created on first start with its public
 verifier key in DIR/translog.key.pub; keep it with the database), or in
 the file named by --translog-key, which must exist. See doc/signing.md.
 
+People's signing certificates are issued by the system CA in DIR/ca
+(ca.key, mode 0600, and ca.crt: ECDSA P-256, valid ten years, named
+"Coretax Signing CA" and --ca-name; created on first start, keep it with
+the database), or by an external CA given as PEM files with --ca-cert and
+--ca-key. Certificates are valid --certificate-validity (two years).
+
 Messages (one-time codes, reset links) go out through a durable outbox:
 e-mail through the SMTP server at --smtp-addr (STARTTLS when offered; PLAIN
 login as --smtp-user with the password from CORETAX_SMTP_PASSWORD), SMS
@@ -90,6 +96,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 		"file holding the transparency log's signer key; empty for translog.key in --data, created on first start (env CORETAX_TRANSLOG_KEY)")
 	nf := a.addNotifyFlags(fs)
 	acf := a.addAuthCodeFlags(fs)
+	sgf := a.addSigningFlags(fs)
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
@@ -135,7 +142,12 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	authCodes, err := newAuthCodeService(db, svc.access.Config().Key, svc.roles.Policy(), nil, outbox.Kick, acf)
+	ca, err := sgf.loadCA(sf.dataDir, logger)
+	if err != nil {
+		return err
+	}
+	signer := newSigning(db, ca, transLog, svc.roles.Policy(), svc.access.Config().Key, sgf)
+	authCodes, err := newAuthCodeService(db, svc.access.Config().Key, svc.roles.Policy(), signer, outbox.Kick, acf)
 	if err != nil {
 		return err
 	}
@@ -154,7 +166,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	}
 	api := httpapi.New(httpapi.Config{Registration: svc.registration, Registry: svc.registry, Logger: logger, Audit: svc.audit, Roles: svc.roles,
 		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox,
-		TransLog: transLog, AuthCode: authCodes})
+		TransLog: transLog, AuthCode: authCodes, Signing: signer})
 	pages, err := web.New(web.Config{Registration: svc.registration, Logger: logger, DemoNotes: notes, Audit: svc.audit,
 		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox, Roles: svc.roles})
 	if err != nil {
