@@ -23,6 +23,7 @@ import (
 	"github.com/coretax/coretax/internal/access"
 	"github.com/coretax/coretax/internal/actor"
 	"github.com/coretax/coretax/internal/audit"
+	"github.com/coretax/coretax/internal/authcode"
 	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/httpmw"
 	"github.com/coretax/coretax/internal/registration"
@@ -60,6 +61,9 @@ type Config struct {
 	// Roles serves people and roles, consultant invitations and the
 	// "why can't I" checklist. When nil, those pages answer 503.
 	Roles *roles.Service
+	// AuthCode serves the authorization-code wizard and the officer
+	// queue. When nil, those pages answer 503.
+	AuthCode *authcode.Service
 }
 
 // server holds the dependencies of the handlers.
@@ -71,6 +75,7 @@ type server struct {
 	audit     *audit.Service
 	access    *access.Service
 	roles     *roles.Service
+	authcode  *authcode.Service
 	// insecureCookies leaves Secure off the session cookie.
 	insecureCookies bool
 
@@ -131,6 +136,15 @@ var routes = []route{
 	{"POST /access/invitations/{id}/decline", (*server).declineInvitation},
 	{"GET /access/why", (*server).why},
 	{"POST /officer/accounts/unlock", (*server).unlock},
+	{"GET /authcode", (*server).authCodeWizard},
+	{"POST /authcode/start", (*server).authCodeStart},
+	{"POST /authcode/{id}/resend", (*server).authCodeResend},
+	{"POST /authcode/{id}/confirm", (*server).authCodeConfirm},
+	{"POST /authcode/{id}/verify", (*server).authCodeVerify},
+	{"POST /authcode/{id}/issue", (*server).authCodeIssue},
+	{"GET /officer/authcode", (*server).authCodeQueue},
+	{"POST /officer/authcode/{id}/decision", (*server).authCodeDecide},
+	{"POST /officer/authcode/reset", (*server).authCodeReset},
 }
 
 // Patterns lists the method and path patterns of the pages ("GET
@@ -153,6 +167,7 @@ func New(cfg Config) (http.Handler, error) {
 	s.outboxList, s.devOutbox = cfg.Outbox, cfg.DevOutbox
 	s.access, s.insecureCookies = cfg.Access, cfg.InsecureCookies
 	s.roles = cfg.Roles
+	s.authcode = cfg.AuthCode
 	if s.logger == nil {
 		s.logger = slog.Default()
 	}
