@@ -168,7 +168,8 @@ func runServe(ctx context.Context, a *app, args []string) error {
 		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox,
 		TransLog: transLog, AuthCode: authCodes, Signing: signer})
 	pages, err := web.New(web.Config{Registration: svc.registration, Logger: logger, DemoNotes: notes, Audit: svc.audit,
-		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox, Roles: svc.roles})
+		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox, Roles: svc.roles,
+		AuthCode: authCodes})
 	if err != nil {
 		return err
 	}
