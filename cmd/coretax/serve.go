@@ -169,7 +169,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 		TransLog: transLog, AuthCode: authCodes, Signing: signer})
 	pages, err := web.New(web.Config{Registration: svc.registration, Logger: logger, DemoNotes: notes, Audit: svc.audit,
 		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox, Roles: svc.roles,
-		AuthCode: authCodes})
+		AuthCode: authCodes, Signing: signer})
 	if err != nil {
 		return err
 	}

@@ -28,6 +28,7 @@ import (
 	"github.com/coretax/coretax/internal/httpmw"
 	"github.com/coretax/coretax/internal/registration"
 	"github.com/coretax/coretax/internal/roles"
+	"github.com/coretax/coretax/internal/signing"
 )
 
 //go:embed templates/*.html
@@ -64,6 +65,9 @@ type Config struct {
 	// AuthCode serves the authorization-code wizard and the officer
 	// queue. When nil, those pages answer 503.
 	AuthCode *authcode.Service
+	// Signing serves the public verification page of signatures. When
+	// nil, that page answers 503.
+	Signing *signing.Service
 }
 
 // server holds the dependencies of the handlers.
@@ -76,6 +80,7 @@ type server struct {
 	access    *access.Service
 	roles     *roles.Service
 	authcode  *authcode.Service
+	signing   *signing.Service
 	// insecureCookies leaves Secure off the session cookie.
 	insecureCookies bool
 
@@ -145,6 +150,7 @@ var routes = []route{
 	{"GET /officer/authcode", (*server).authCodeQueue},
 	{"POST /officer/authcode/{id}/decision", (*server).authCodeDecide},
 	{"POST /officer/authcode/reset", (*server).authCodeReset},
+	{"GET /verify/{id}", (*server).verify},
 }
 
 // Patterns lists the method and path patterns of the pages ("GET
@@ -168,6 +174,7 @@ func New(cfg Config) (http.Handler, error) {
 	s.access, s.insecureCookies = cfg.Access, cfg.InsecureCookies
 	s.roles = cfg.Roles
 	s.authcode = cfg.AuthCode
+	s.signing = cfg.Signing
 	if s.logger == nil {
 		s.logger = slog.Default()
 	}
