@@ -358,15 +358,60 @@ func TestSignBatch(t *testing.T) {
 			t.Fatal(err)
 		}
 		ctx := as(f.w.Director, &f.w.Company)
-		res, err := f.svc.SignBatch(ctx, [][]byte{[]byte("a"), nil, []byte("c")}, roles.TaxInvoice, 0, pass)
+		job, err := f.svc.SignBatch(ctx, [][]byte{[]byte("a"), nil, []byte("c")}, roles.TaxInvoice, 0, pass)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(res) != 3 || res[0].Err != nil || res[1].Err == nil || res[2].Err != nil || res[2].Signature.LogIndex != 1 {
-			t.Errorf("results = %+v", res)
+		if signed, refused, pending := job.Counts(); job.State != signing.JobDone || signed != 2 || refused != 1 || pending != 0 {
+			t.Errorf("job = %+v", job)
+		}
+		if it := job.Items[1]; it.State != signing.ItemRefused || !strings.Contains(it.Reason, "empty") {
+			t.Errorf("empty document = %+v, want refused naming why", it)
+		}
+		if it := job.Items[2]; it.State != signing.ItemSigned || it.PublicID == "" {
+			t.Errorf("third document = %+v", it)
+		}
+		if v, err := f.svc.Verification(ctx, job.Items[2].PublicID); err != nil || v.LogIndex != 1 {
+			t.Errorf("signature of the third document: %+v, %v", v.Signature, err)
+		}
+		if _, err := f.svc.Job(as(f.w.Employee, nil), job.ID); !errs.Is(errs.NotFound, err) {
+			t.Errorf("someone else's job: %v, want NotFound", err)
+		}
+		if got := actions(t, db, f.w.Company.ID); len(got) == 0 || got[0] != "signing.batch" {
+			t.Errorf("company audit = %v, want signing.batch last", got)
 		}
 		if _, err := f.svc.SignBatch(ctx, [][]byte{[]byte("a")}, roles.TaxInvoice, 0, "Wrong#2026"); !errors.Is(err, signing.ErrWrongPassphrase) {
 			t.Errorf("batch with a wrong passphrase: %v", err)
+		}
+	})
+}
+
+func TestInterruptedJobsEnd(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := setup(t, db)
+		ctx := context.Background()
+		// A job a stopped server left running, with two documents pending.
+		job, err := db.Signing().CreateJob(ctx, signing.Job{SignerID: f.w.Director.ID, ActingForID: f.w.Company.ID, DocType: roles.TaxInvoice,
+			State: signing.JobRunning, CreatedAt: f.clk.Now()}, [][]byte{[]byte("a"), []byte("b")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Signing().RefuseJobItem(ctx, job.ID, 1, "not signed: test"); err != nil {
+			t.Fatal(err)
+		}
+		n, err := f.svc.EndInterrupted(ctx)
+		if err != nil || n != 1 {
+			t.Fatalf("EndInterrupted = %d, %v; want 1", n, err)
+		}
+		got, err := f.svc.Job(as(f.w.Director, nil), job.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.State != signing.JobDone || got.Items[0].Reason != "not signed: test" || got.Items[1].State != signing.ItemRefused || !strings.Contains(got.Items[1].Reason, "server stopped") {
+			t.Errorf("job after restart = %+v", got)
+		}
+		if n, _ := f.svc.EndInterrupted(ctx); n != 0 {
+			t.Errorf("second EndInterrupted ended %d jobs", n)
 		}
 	})
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/coretax/coretax/internal/actor"
+	"github.com/coretax/coretax/internal/audit"
 	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/roles"
 	"github.com/coretax/coretax/internal/translog"
@@ -118,6 +119,15 @@ func (s *Service) refused(ctx context.Context, actingFor int64, family roles.Fam
 }
 
 func (s *Service) sign(ctx context.Context, key *ecdsa.PrivateKey, cert Certificate, signer, actingFor int64, family roles.Family, doc []byte) (Signature, error) {
+	save := func(sig Signature, record []byte, ev audit.Entry) (Signature, error) {
+		return s.store.SaveSignature(ctx, sig, record, ev)
+	}
+	return s.signWith(ctx, key, cert, signer, actingFor, family, doc, save)
+}
+
+// signWith signs doc and stores the signature with save.
+func (s *Service) signWith(ctx context.Context, key *ecdsa.PrivateKey, cert Certificate, signer, actingFor int64, family roles.Family, doc []byte,
+	save func(Signature, []byte, audit.Entry) (Signature, error)) (Signature, error) {
 	sum := sha256.Sum256(doc)
 	value, err := ecdsa.SignASN1(rand.Reader, key, sum[:])
 	if err != nil {
@@ -130,7 +140,7 @@ func (s *Service) sign(ctx context.Context, key *ecdsa.PrivateKey, cert Certific
 		return Signature{}, err
 	}
 	ev := s.entry(ctx, actingFor, "signing.sign", fmt.Sprintf("%s document %s (SHA-256 %s) signed with certificate %d", family, sig.PublicID, sig.DocHash, cert.Serial))
-	return s.store.SaveSignature(ctx, sig, record, ev)
+	return save(sig, record, ev)
 }
 
 // newPublicID returns a random identifier of 20 base32 characters (100
@@ -147,45 +157,6 @@ func familyNames() string {
 		names = append(names, string(f))
 	}
 	return strings.Join(names, ", ")
-}
-
-// Result is the outcome of one document of a batch: its signature, or
-// the reason it was refused.
-type Result struct {
-	Seq       int
-	Signature Signature
-	Err       error
-}
-
-// SignBatch signs many documents of one family for one taxpayer with one
-// passphrase entry. The checks that concern the signer (role, certificate,
-// lock, passphrase) are made once; a refusal there refuses the whole
-// batch with that error. Each document then ends signed or refused with
-// its reason (an empty or oversized document), in order; the batch runs
-// synchronously.
-func (s *Service) SignBatch(ctx context.Context, docs [][]byte, family roles.Family, actingFor int64, passphrase string) ([]Result, error) {
-	if len(docs) == 0 {
-		return nil, errs.InvalidFields("there is nothing to sign", errs.Field("documents", "", "is empty"))
-	}
-	signer, cert, err := s.prepare(ctx, family, actingFor)
-	if err != nil {
-		return nil, err
-	}
-	actingFor = s.actingFor(ctx, actingFor)
-	key, err := s.open(ctx, signer, cert, passphrase, fmt.Sprintf("a batch of %d %s documents", len(docs), family))
-	if err != nil {
-		return nil, s.refused(ctx, actingFor, family, err)
-	}
-	out := make([]Result, len(docs))
-	for i, doc := range docs {
-		out[i].Seq = i + 1
-		if err := checkDocument(doc); err != nil {
-			out[i].Err = fmt.Errorf("document %d: %w", i+1, err)
-			continue
-		}
-		out[i].Signature, out[i].Err = s.sign(ctx, key, cert, signer, actingFor, family, doc)
-	}
-	return out, nil
 }
 
 // Verification returns a signature with its certificate and the names

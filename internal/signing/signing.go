@@ -157,6 +157,8 @@ type Store interface {
 	SaveSignature(ctx context.Context, sig Signature, record []byte, ev audit.Entry) (Signature, error)
 	// SignatureView returns a signature by its public ID.
 	SignatureView(ctx context.Context, publicID string) (View, error)
+
+	JobStore
 }
 
 // Action is the action of signing documents of a family for a taxpayer.

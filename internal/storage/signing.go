@@ -2,7 +2,9 @@ package storage
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -160,7 +162,16 @@ func (s *SigningStore) Refused(ctx context.Context, ev audit.Entry) error {
 // the signer's failures, the transparency log leaf and the audit entry,
 // in that order (appendLeaf before appendAudit, as both require).
 func (s *SigningStore) SaveSignature(ctx context.Context, sig signing.Signature, record []byte, ev audit.Entry) (signing.Signature, error) {
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.inTx(ctx, func(tx *sql.Tx) (err error) {
+		sig, err = saveSignature(ctx, tx, sig, record, ev)
+		return err
+	})
+	return sig, err
+}
+
+// saveSignature writes a signature inside tx; see SaveSignature.
+func saveSignature(ctx context.Context, tx *sql.Tx, sig signing.Signature, record []byte, ev audit.Entry) (signing.Signature, error) {
+	err := func() error {
 		if _, err := tx.ExecContext(ctx, `UPDATE signing_locks SET failures = 0, locked_until = NULL WHERE holder_id = $1`, sig.SignerID); err != nil {
 			return fmt.Errorf("reset signing failures: %w", err)
 		}
@@ -176,7 +187,7 @@ func (s *SigningStore) SaveSignature(ctx context.Context, sig signing.Signature,
 		}
 		ev.Detail = fmt.Sprintf("%s; log index %d", ev.Detail, idx)
 		return appendAudit(ctx, tx, ev)
-	})
+	}()
 	return sig, err
 }
 
@@ -208,4 +219,114 @@ func (s *SigningStore) SignatureView(ctx context.Context, publicID string) (sign
 		v.LogIndex = logIndex.Int64
 	}
 	return v, nil
+}
+
+// CreateJob implements signing.Store.
+func (s *SigningStore) CreateJob(ctx context.Context, j signing.Job, docs [][]byte) (signing.Job, error) {
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO signing_jobs (signer_id, acting_for_id, doc_type, state, created_at)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`, j.SignerID, j.ActingForID, string(j.DocType), string(j.State), j.CreatedAt.UTC()).Scan(&j.ID); err != nil {
+			return fmt.Errorf("insert signing job: %w", err)
+		}
+		j.Items = make([]signing.JobItem, len(docs))
+		for i, d := range docs {
+			sum := sha256.Sum256(d)
+			it := signing.JobItem{Seq: i + 1, DocHash: hex.EncodeToString(sum[:]), State: signing.ItemPending}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO signing_job_items (job_id, seq, doc_hash, document, state) VALUES ($1, $2, $3, $4, $5)`,
+				j.ID, it.Seq, it.DocHash, d, string(it.State)); err != nil {
+				return fmt.Errorf("insert signing job item %d: %w", it.Seq, err)
+			}
+			j.Items[i] = it
+		}
+		return nil
+	})
+	return j, err
+}
+
+// SaveJobSignature implements signing.Store.
+func (s *SigningStore) SaveJobSignature(ctx context.Context, jobID int64, seq int, sig signing.Signature, record []byte, ev audit.Entry) (signing.Signature, error) {
+	err := s.db.inTx(ctx, func(tx *sql.Tx) (err error) {
+		if sig, err = saveSignature(ctx, tx, sig, record, ev); err != nil {
+			return err
+		}
+		return endItem(ctx, tx, jobID, seq, signing.ItemSigned, sig.ID, "")
+	})
+	return sig, err
+}
+
+func endItem(ctx context.Context, tx *sql.Tx, jobID int64, seq int, state signing.ItemState, sigID int64, reason string) error {
+	res, err := tx.ExecContext(ctx, `UPDATE signing_job_items SET state = $3, signature_id = $4, reason = $5, document = NULL
+		WHERE job_id = $1 AND seq = $2 AND state = 'pending'`, jobID, seq, string(state), nullID(sigID), reason)
+	if err != nil {
+		return fmt.Errorf("end signing job %d item %d: %w", jobID, seq, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n != 1 {
+		return errs.Errorf(errs.Conflict, "document %d of signing job %d has already ended", seq, jobID)
+	}
+	return nil
+}
+
+// RefuseJobItem implements signing.Store.
+func (s *SigningStore) RefuseJobItem(ctx context.Context, jobID int64, seq int, reason string) error {
+	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+		return endItem(ctx, tx, jobID, seq, signing.ItemRefused, 0, reason)
+	})
+}
+
+// FinishJob implements signing.Store.
+func (s *SigningStore) FinishJob(ctx context.Context, jobID int64, at time.Time, ev audit.Entry) error {
+	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE signing_jobs SET state = 'done', finished_at = $2 WHERE id = $1`, jobID, at.UTC()); err != nil {
+			return fmt.Errorf("finish signing job %d: %w", jobID, err)
+		}
+		return appendAudit(ctx, tx, ev)
+	})
+}
+
+// Job implements signing.Store.
+func (s *SigningStore) Job(ctx context.Context, id int64) (signing.Job, error) {
+	var j signing.Job
+	var docType, state string
+	err := s.db.db.QueryRowContext(ctx, `SELECT id, signer_id, acting_for_id, doc_type, state, created_at, finished_at FROM signing_jobs WHERE id = $1`, id).
+		Scan(&j.ID, &j.SignerID, &j.ActingForID, &docType, &state, utc{&j.CreatedAt}, nullTime{&j.FinishedAt})
+	if err != nil {
+		return j, translate(notFound(err, fmt.Sprintf("there is no signing job %d", id)))
+	}
+	j.DocType, j.State = roles.Family(docType), signing.JobState(state)
+	rows, err := s.db.db.QueryContext(ctx, `SELECT i.seq, i.doc_hash, i.state, coalesce(i.signature_id, 0), coalesce(g.public_id, ''), i.reason
+		FROM signing_job_items i LEFT JOIN signatures g ON g.id = i.signature_id WHERE i.job_id = $1 ORDER BY i.seq`, id)
+	if err != nil {
+		return j, translate(fmt.Errorf("list signing job items: %w", err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var it signing.JobItem
+		var st string
+		if err := rows.Scan(&it.Seq, &it.DocHash, &st, &it.SignatureID, &it.PublicID, &it.Reason); err != nil {
+			return j, translate(fmt.Errorf("scan signing job item: %w", err))
+		}
+		it.State = signing.ItemState(st)
+		j.Items = append(j.Items, it)
+	}
+	return j, translate(rows.Err())
+}
+
+// EndInterrupted implements signing.Store.
+func (s *SigningStore) EndInterrupted(ctx context.Context, at time.Time, reason string) (int, error) {
+	var n int64
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE signing_job_items SET state = 'refused', reason = $1, document = NULL
+			WHERE state = 'pending' AND job_id IN (SELECT id FROM signing_jobs WHERE state = 'running')`, reason); err != nil {
+			return fmt.Errorf("end interrupted signing job items: %w", err)
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE signing_jobs SET state = 'done', finished_at = $1 WHERE state = 'running'`, at.UTC())
+		if err != nil {
+			return fmt.Errorf("end interrupted signing jobs: %w", err)
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
 }
