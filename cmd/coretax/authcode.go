@@ -54,7 +54,7 @@ func newAuthCodeService(db *storage.DB, key [32]byte, policy actor.Policy, issue
 		d.Verifier = authcode.HTTPVerifier{URL: f.url}
 	}
 	if issuer != nil {
-		d.Issuer, d.Revoker = signingIssuer{issuer}, signingIssuer{issuer}
+		d.Issuer, d.Revoker, d.Certificates = signingIssuer{issuer}, signingIssuer{issuer}, signingCertificates{issuer}
 	}
 	return authcode.NewService(d, time.Now, cfg), nil
 }
@@ -63,11 +63,7 @@ func newAuthCodeService(db *storage.DB, key [32]byte, policy actor.Policy, issue
 type signingIssuer struct{ s *signing.Service }
 
 func (i signingIssuer) Issue(ctx context.Context, holder int64, passphrase string) (authcode.Issued, error) {
-	out, err := i.s.Issue(ctx, holder, passphrase)
-	if err != nil {
-		return authcode.Issued{}, err
-	}
-	return authcode.Issued{Certificate: fmt.Sprintf("serial %d, valid until %s", out.Certificate.Serial, out.Certificate.NotAfter.Format(time.DateOnly)), Code: out.Code}, nil
+	return signingIssued(i.s.Issue(ctx, holder, passphrase))
 }
 
 func (i signingIssuer) Revoke(ctx context.Context, holder int64, reason string) error {
@@ -76,4 +72,38 @@ func (i signingIssuer) Revoke(ctx context.Context, holder int64, reason string) 
 		return nil // no active certificate: nothing to revoke
 	}
 	return err
+}
+
+// signingCertificates adapts the signing service to the status page.
+type signingCertificates struct{ s *signing.Service }
+
+func (c signingCertificates) Status(ctx context.Context, holder int64) (authcode.Certificate, error) {
+	r, err := c.s.Status(ctx, holder)
+	if err != nil {
+		return authcode.Certificate{}, err
+	}
+	return authcode.Certificate{Status: string(r.Status), ID: r.Certificate.ID, Serial: r.Certificate.Serial,
+		Subject: r.Certificate.Subject, Until: r.Until, Ended: r.Certificate.EndReason}, nil
+}
+
+func (c signingCertificates) Renew(ctx context.Context, holder int64, passphrase string) (authcode.Issued, error) {
+	return signingIssued(c.s.Renew(ctx, holder, passphrase))
+}
+
+func (c signingCertificates) Revoke(ctx context.Context, holder int64, reason string) error {
+	r, err := c.s.Status(ctx, holder)
+	if err != nil {
+		return err
+	}
+	if r.Certificate.ID == 0 {
+		return errs.E(errs.NotFound, "you hold no certificate to revoke")
+	}
+	return c.s.Revoke(ctx, r.Certificate.ID, reason)
+}
+
+func signingIssued(out signing.Issued, err error) (authcode.Issued, error) {
+	if err != nil {
+		return authcode.Issued{}, err
+	}
+	return authcode.Issued{Certificate: fmt.Sprintf("serial %d, valid until %s", out.Certificate.Serial, out.Certificate.NotAfter.Format(time.DateOnly)), Code: out.Code}, nil
 }

@@ -75,6 +75,16 @@ func TestAuthCodeIssuesThroughTheSigningService(t *testing.T) {
 			t.Fatalf("Status = %+v, %v", rep, err)
 		}
 
+		if c, err := svc.CertificateStatus(me); err != nil || c.Status != "valid" || c.Serial != rep.Certificate.Serial {
+			t.Errorf("CertificateStatus = %+v, %v", c, err)
+		}
+		if _, err := svc.Renew(me, "Wrong#Passphrase1"); err == nil {
+			t.Error("renewal with a wrong passphrase succeeded")
+		}
+		renewed, err := svc.Renew(me, "Matahari#2026")
+		if err != nil || len(renewed.Code) != 10 || renewed.Code == out.Code {
+			t.Fatalf("Renew = %+v, %v", renewed, err)
+		}
 		officer := actor.With(ctx, actor.Actor{Kind: actor.Officer, ID: "budi"})
 		n, err := svc.Reset(officer, w.Director.ID, "phone lost; passport and KITAS checked at the counter")
 		if err != nil || n.State != authcode.Ready {
@@ -85,6 +95,12 @@ func TestAuthCodeIssuesThroughTheSigningService(t *testing.T) {
 		}
 		if _, _, err := svc.Issue(me, n.ID, "Matahari#2027", "Matahari#2027"); err != nil {
 			t.Errorf("Issue after the reset: %v", err)
+		}
+		if err := svc.Revoke(me, "the passphrase may be known to a colleague"); err != nil {
+			t.Fatal(err)
+		}
+		if c, err := svc.CertificateStatus(me); err != nil || c.Status != "revoked" {
+			t.Errorf("CertificateStatus after revocation = %+v, %v", c, err)
 		}
 	})
 }

@@ -66,6 +66,8 @@ type Deps struct {
 	Verifier   Verifier // needed for PolicyExternal
 	// Revoker revokes a holder's certificate on an officer's reset.
 	Revoker Revoker
+	// Certificates serves the holder's status, renewal and revocation.
+	Certificates Certificates
 	// Policy decides the officer actions (ActReview).
 	Policy actor.Policy
 }

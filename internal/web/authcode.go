@@ -29,6 +29,9 @@ type authCodePage struct {
 	Issued   *authcode.Issued
 	Notice   string
 	Policy   authcode.Policy
+	// Certificate is the person's newest certificate; nil when the
+	// server serves no certificates.
+	Certificate *authcode.Certificate
 }
 
 func (s *server) authCodeService() (*authcode.Service, error) {
@@ -42,6 +45,7 @@ var authCodeNotices = map[string]string{
 	"sent":      "A one-time code is on its way. Enter it below within 5 minutes.",
 	"confirmed": "The code is confirmed.",
 	"verified":  "The verification result is recorded.",
+	"revoked":   "Your certificate is revoked. Request a new authorization code below when you need one.",
 }
 
 // authCodeWizard handles GET /authcode: the wizard resumes where the
@@ -60,6 +64,12 @@ func (s *server) renderAuthCode(w http.ResponseWriter, r *http.Request, status i
 		return seeOther(w, r, "/login")
 	}
 	p.Policy = svc.Config().Policy
+	switch c, err := svc.CertificateStatus(ctx); {
+	case err == nil:
+		p.Certificate = &c
+	case errs.KindOf(err) != errs.Unavailable:
+		return err
+	}
 	if p.Request == nil {
 		cur, err := svc.Current(ctx)
 		switch {
@@ -264,4 +274,37 @@ func (s *server) authCodeReset(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return seeOther(w, r, "/officer/authcode?done=reset")
+}
+
+// authCodeRenew handles POST /authcode/renew. Like issuance, the result
+// page shows the new code once.
+func (s *server) authCodeRenew(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.authCodeService()
+	if err != nil {
+		return err
+	}
+	out, err := svc.Renew(r.Context(), r.PostForm.Get("passphrase"))
+	if err != nil {
+		if k := errs.KindOf(err); k == errs.Invalid || k == errs.Conflict || k == errs.Forbidden || k == errs.NotFound {
+			return s.renderAuthCode(w, r, http.StatusUnprocessableEntity, authCodePage{Errors: errorsOf(err)})
+		}
+		return err
+	}
+	return s.renderAuthCode(w, r, http.StatusOK, authCodePage{Issued: &out})
+}
+
+// authCodeRevoke handles POST /authcode/revoke: the holder revokes their
+// own certificate.
+func (s *server) authCodeRevoke(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.authCodeService()
+	if err != nil {
+		return err
+	}
+	if err := svc.Revoke(r.Context(), strings.TrimSpace(r.PostForm.Get("reason"))); err != nil {
+		if k := errs.KindOf(err); k == errs.Invalid || k == errs.Conflict || k == errs.NotFound {
+			return s.renderAuthCode(w, r, http.StatusUnprocessableEntity, authCodePage{Errors: errorsOf(err)})
+		}
+		return err
+	}
+	return seeOther(w, r, "/authcode?done=revoked")
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/coretax/coretax/internal/access"
 	"github.com/coretax/coretax/internal/authcode"
 	"github.com/coretax/coretax/internal/demo"
+	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/httpmw"
 	"github.com/coretax/coretax/internal/registration"
 	"github.com/coretax/coretax/internal/registry"
@@ -24,10 +25,33 @@ import (
 	"github.com/coretax/coretax/internal/web"
 )
 
-type pageIssuer struct{ holders []int64 }
+type pageIssuer struct {
+	holders []int64
+	status  string
+}
+
+func (p *pageIssuer) Status(_ context.Context, holder int64) (authcode.Certificate, error) {
+	if p.status == "" {
+		return authcode.Certificate{Status: "none"}, nil
+	}
+	return authcode.Certificate{Status: p.status, ID: 1, Serial: 7, Subject: "CN=Johann Gruber", Until: time.Date(2028, 11, 24, 0, 0, 0, 0, time.UTC)}, nil
+}
+
+func (p *pageIssuer) Renew(_ context.Context, holder int64, passphrase string) (authcode.Issued, error) {
+	if passphrase != "Matahari#2026" {
+		return authcode.Issued{}, errs.InvalidFields("the passphrase is wrong", errs.Field("passphrase", "", "is wrong"))
+	}
+	return authcode.Issued{Certificate: "serial 8", Code: "R8N3YL2QMS"}, nil
+}
+
+func (p *pageIssuer) Revoke(_ context.Context, holder int64, reason string) error {
+	p.status = "revoked"
+	return nil
+}
 
 func (p *pageIssuer) Issue(_ context.Context, holder int64, _ string) (authcode.Issued, error) {
 	p.holders = append(p.holders, holder)
+	p.status = "valid"
 	return authcode.Issued{Certificate: "serial 7", Code: "Q7M2XK9PLR"}, nil
 }
 
@@ -49,7 +73,7 @@ func TestAuthCodeThroughThePages(t *testing.T) {
 		cfg := authcode.DefaultConfig([32]byte{1})
 		cfg.Policy = authcode.PolicyManual
 		ac := authcode.NewService(authcode.Deps{Store: db.AuthCode(), Taxpayers: db.Registration(), Registries: db.Registry(),
-			Accounts: db.Access(), Issuer: issuer}, time.Now, cfg)
+			Accounts: db.Access(), Issuer: issuer, Certificates: issuer}, time.Now, cfg)
 		logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 		h, err := web.New(web.Config{Registration: reg, Logger: logger, Access: acc, InsecureCookies: true, AuthCode: ac})
 		if err != nil {
@@ -124,6 +148,17 @@ func TestAuthCodeThroughThePages(t *testing.T) {
 		if strings.Contains(p.body, "Q7M2XK9PLR") {
 			t.Error("the code is shown a second time")
 		}
+
+		// The status, renewal and revocation.
+		want(t, p, http.StatusOK, "Your certificate", "<strong>valid</strong> until 2028-11-24", "CN=Johann Gruber")
+		want(t, s.post("/authcode/renew", url.Values{"csrf_token": {tok}, "passphrase": {"Wrong#2026"}}), http.StatusUnprocessableEntity, "is wrong")
+		want(t, s.post("/authcode/renew", url.Values{"csrf_token": {tok}, "passphrase": {"Matahari#2026"}}), http.StatusOK, "R8N3YL2QMS", "only this once")
+		want(t, s.post("/authcode/revoke", url.Values{"csrf_token": {tok}, "reason": {""}}), http.StatusUnprocessableEntity, "say why the certificate is revoked")
+		p = s.post("/authcode/revoke", url.Values{"csrf_token": {tok}, "reason": {"the passphrase may be known"}})
+		if p.status != http.StatusSeeOther || p.location != "/authcode?done=revoked" {
+			t.Fatalf("revoke: %d %s\n%.600s", p.status, p.location, p.body)
+		}
+		want(t, s.get("/authcode?done=revoked"), http.StatusOK, "Your certificate is revoked", "<strong>revoked</strong>", "Request a new authorization code")
 	})
 }
 

@@ -147,6 +147,8 @@ var routes = []route{
 	{"POST /authcode/{id}/confirm", (*server).authCodeConfirm},
 	{"POST /authcode/{id}/verify", (*server).authCodeVerify},
 	{"POST /authcode/{id}/issue", (*server).authCodeIssue},
+	{"POST /authcode/renew", (*server).authCodeRenew},
+	{"POST /authcode/revoke", (*server).authCodeRevoke},
 	{"GET /officer/authcode", (*server).authCodeQueue},
 	{"POST /officer/authcode/{id}/decision", (*server).authCodeDecide},
 	{"POST /officer/authcode/reset", (*server).authCodeReset},
