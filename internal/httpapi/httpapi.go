@@ -173,6 +173,8 @@ var routes = []route{
 	{"GET", "/api/v1/signatures/{id}", (*server).signature},
 	{"GET", "/api/v1/signatures/{id}/bundle", (*server).signatureBundle},
 	{"GET", "/api/v1/certificates/mine", (*server).myCertificate},
+	{"POST", "/api/v1/signing-jobs", (*server).signBatch},
+	{"GET", "/api/v1/signing-jobs/{id}", (*server).signingJob},
 }
 
 // New returns the API handler. Mount it at Prefix+"/" on the server's mux,

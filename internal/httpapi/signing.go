@@ -3,6 +3,7 @@ package httpapi
 import (
 	"encoding/base64"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -49,8 +50,8 @@ type signatureJSON struct {
 	DocType        string          `json:"doc_type"`
 	DocumentSHA256 string          `json:"document_sha256"`
 	SignedAt       time.Time       `json:"signed_at"`
-	Signer         signerJSON       `json:"signer"`
-	ActingFor      signerJSON       `json:"acting_for"`
+	Signer         signerJSON      `json:"signer"`
+	ActingFor      signerJSON      `json:"acting_for"`
 	Certificate    certificateJSON `json:"certificate"`
 	// StatusAtSigning is the certificate's status when the document was
 	// signed; Certificate.Status is today's.
@@ -89,6 +90,21 @@ type signRequestJSON struct {
 	Passphrase string `json:"passphrase"`
 }
 
+// actingForID resolves the NPWP a signing request names to the taxpayer
+// the caller acts for or is: 0 for none given.
+func actingForID(r *http.Request, npwp string) (int64, error) {
+	a := actor.From(r.Context())
+	switch npwp = strings.TrimSpace(npwp); {
+	case npwp == "":
+		return 0, nil
+	case npwp == a.ActingFor && a.ActingForID != 0:
+		return a.ActingForID, nil
+	case npwp == a.ID && a.Kind == actor.Taxpayer:
+		return a.TaxpayerID, nil
+	}
+	return 0, errs.Errorf(errs.Forbidden, "you are not acting for %s: switch to that taxpayer (POST /api/v1/access/acting-for) before signing its documents", npwp)
+}
+
 // sign handles POST /signatures: the signed-in person signs a document.
 func (s *server) sign(w http.ResponseWriter, r *http.Request) error {
 	svc, err := s.signingService()
@@ -103,16 +119,9 @@ func (s *server) sign(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return errs.InvalidFields("the document is not base64", errs.Field("document", "", "must be the document in standard base64"))
 	}
-	a := actor.From(r.Context())
-	var actingFor int64
-	switch npwp := strings.TrimSpace(in.ActingFor); {
-	case npwp == "":
-	case npwp == a.ActingFor && a.ActingForID != 0:
-		actingFor = a.ActingForID
-	case npwp == a.ID && a.Kind == actor.Taxpayer:
-		actingFor = a.TaxpayerID
-	default:
-		return errs.Errorf(errs.Forbidden, "you are not acting for %s: switch to that taxpayer (POST /api/v1/access/acting-for) before signing its documents", npwp)
+	actingFor, err := actingForID(r, in.ActingFor)
+	if err != nil {
+		return err
 	}
 	sig, err := svc.Sign(r.Context(), signing.SignRequest{Document: doc, DocType: roles.Family(in.DocType), ActingFor: actingFor, Passphrase: in.Passphrase})
 	if err != nil {
@@ -195,5 +204,98 @@ func (s *server) myCertificate(w http.ResponseWriter, r *http.Request) error {
 		out.LockedUntil = &u
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+type jobItemJSON struct {
+	Seq            int    `json:"seq"`
+	DocumentSHA256 string `json:"document_sha256"`
+	State          string `json:"state"`
+	SignatureID    string `json:"signature_id,omitempty"`
+	Reason         string `json:"reason,omitempty"`
+}
+
+type jobJSON struct {
+	ID         int64         `json:"id"`
+	DocType    string        `json:"doc_type"`
+	State      string        `json:"state"`
+	Signed     int           `json:"signed"`
+	Refused    int           `json:"refused"`
+	Pending    int           `json:"pending"`
+	CreatedAt  time.Time     `json:"created_at"`
+	FinishedAt *time.Time    `json:"finished_at,omitempty"`
+	Items      []jobItemJSON `json:"items"`
+}
+
+func jobOut(j signing.Job) jobJSON {
+	out := jobJSON{ID: j.ID, DocType: string(j.DocType), State: string(j.State), CreatedAt: j.CreatedAt, Items: []jobItemJSON{}}
+	out.Signed, out.Refused, out.Pending = j.Counts()
+	if !j.FinishedAt.IsZero() {
+		t := j.FinishedAt
+		out.FinishedAt = &t
+	}
+	for _, it := range j.Items {
+		out.Items = append(out.Items, jobItemJSON{Seq: it.Seq, DocumentSHA256: it.DocHash, State: string(it.State), SignatureID: it.PublicID, Reason: it.Reason})
+	}
+	return out
+}
+
+type signBatchJSON struct {
+	// Documents are the documents in standard base64.
+	Documents  []string `json:"documents"`
+	DocType    string   `json:"doc_type"`
+	ActingFor  string   `json:"acting_for"`
+	Passphrase string   `json:"passphrase"`
+}
+
+// signBatch handles POST /signing-jobs: many documents, one passphrase
+// entry; the answer is the finished job with every document's outcome.
+func (s *server) signBatch(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.signingService()
+	if err != nil {
+		return err
+	}
+	var in signBatchJSON
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	var fs errs.Fields
+	docs := make([][]byte, len(in.Documents))
+	for i, d := range in.Documents {
+		if docs[i], err = base64.StdEncoding.DecodeString(d); err != nil {
+			fs.Add("documents["+strconv.Itoa(i)+"]", "", "is not standard base64")
+		}
+	}
+	if err := fs.Err("the documents are not base64"); err != nil {
+		return err
+	}
+	actingFor, err := actingForID(r, in.ActingFor)
+	if err != nil {
+		return err
+	}
+	job, err := svc.SignBatch(r.Context(), docs, roles.Family(in.DocType), actingFor, in.Passphrase)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", Prefix+"/signing-jobs/"+strconv.FormatInt(job.ID, 10))
+	writeJSON(w, http.StatusCreated, jobOut(job))
+	return nil
+}
+
+// signingJob handles GET /signing-jobs/{id}: a batch job of the caller.
+func (s *server) signingJob(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.signingService()
+	if err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return errs.Errorf(errs.NotFound, "there is no signing job %s", r.PathValue("id"))
+	}
+	job, err := svc.Job(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, jobOut(job))
 	return nil
 }

@@ -93,6 +93,10 @@ func TestSignatureRoutes(t *testing.T) {
 	body := `{"document": "` + base64.StdEncoding.EncodeToString(doc) + `", "doc_type": "tax_invoice", "passphrase": "Rahasia#2026"}`
 	wantError(t, do(t, srv, "POST", "/api/v1/signatures", "application/json", body), http.StatusUnauthorized, "unauthenticated", "")
 	wantError(t, do(t, srv, "GET", "/api/v1/certificates/mine", "", ""), http.StatusUnauthorized, "unauthenticated", "")
+	batch := `{"documents": ["` + base64.StdEncoding.EncodeToString(doc) + `"], "doc_type": "tax_invoice", "passphrase": "Rahasia#2026"}`
+	wantError(t, do(t, srv, "POST", "/api/v1/signing-jobs", "application/json", batch), http.StatusUnauthorized, "unauthenticated", "")
+	wantError(t, do(t, srv, "POST", "/api/v1/signing-jobs", "application/json", `{"documents": ["%%%"], "doc_type": "tax_invoice"}`), http.StatusUnprocessableEntity, "invalid", "documents[0]")
+	wantError(t, do(t, srv, "GET", "/api/v1/signing-jobs/1", "", ""), http.StatusNotFound, "not_found", "")
 	if res := do(t, apiServer(t), "GET", "/api/v1/signatures/x", "", ""); res.status != http.StatusServiceUnavailable || !strings.Contains(string(res.body), "signing") {
 		t.Errorf("without signing: %d %s", res.status, res.body)
 	}
