@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/coretax/coretax/internal/access"
+	"github.com/coretax/coretax/internal/actor"
 	"github.com/coretax/coretax/internal/audit"
 	"github.com/coretax/coretax/internal/demo"
 	"github.com/coretax/coretax/internal/httpapi"
@@ -147,6 +148,11 @@ func runServe(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	signer := newSigning(db, ca, transLog, svc.roles.Policy(), svc.access.Config().Key, sgf)
+	if n, err := signer.EndInterrupted(actor.With(ctx, actor.SystemActor("serve"))); err != nil {
+		return err
+	} else if n > 0 {
+		logger.Warn("ended batch signing jobs a stopped server left running; their pending documents are refused", "jobs", n)
+	}
 	authCodes, err := newAuthCodeService(db, svc.access.Config().Key, svc.roles.Policy(), signer, outbox.Kick, acf)
 	if err != nil {
 		return err
