@@ -85,3 +85,28 @@ func (s *Service) Revoke(ctx context.Context, reason string) error {
 	}
 	return c.Revoke(ctx, t.ID, reason)
 }
+
+// Issuance returns the person's request whose code was issued, for the
+// issuance letter; NotFound when the newest request is not issued.
+func (s *Service) Issuance(ctx context.Context) (Request, error) {
+	r, err := s.Current(ctx)
+	if err != nil {
+		return r, err
+	}
+	if r.State != Complete {
+		return Request{}, errs.E(errs.NotFound, "no authorization code has been issued on your newest request; the letter is available once it is")
+	}
+	return r, nil
+}
+
+// HowVerified says how the identity behind request r was verified, for
+// the issuance letter.
+func HowVerified(r Request) string {
+	switch {
+	case r.DecidedBy != "":
+		return "in person by officer " + r.DecidedBy
+	case r.Policy == PolicyExternal:
+		return "biometric verification (liveness and face match with the population registry photo)"
+	}
+	return "one-time code to the registered contact; face verification not required (DJP practice since February 2025)"
+}

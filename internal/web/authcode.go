@@ -1,12 +1,15 @@
 package web
 
 import (
+	"bytes"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/coretax/coretax/internal/actor"
 	"github.com/coretax/coretax/internal/authcode"
+	"github.com/coretax/coretax/internal/authcode/letter"
 	"github.com/coretax/coretax/internal/errs"
 )
 
@@ -307,4 +310,28 @@ func (s *server) authCodeRevoke(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return seeOther(w, r, "/authcode?done=revoked")
+}
+
+// authCodeLetter handles GET /authcode/letter: the "Surat Penerbitan" of
+// the person's issued code, as PDF. It never contains the code.
+func (s *server) authCodeLetter(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.authCodeService()
+	if err != nil {
+		return err
+	}
+	req, err := svc.Issuance(r.Context())
+	if err != nil {
+		return err
+	}
+	l := letter.Letter{Number: fmt.Sprintf("KODJP-%d-%06d", req.UpdatedAt.Year(), req.ID), HolderName: req.HolderName, HolderNPWP: req.HolderNPWP,
+		SubjectName: req.SubjectName, SubjectNPWP: req.SubjectNPWP, Certificate: req.Certificate, IssuedAt: req.UpdatedAt,
+		Verified: authcode.HowVerified(req)}
+	var b bytes.Buffer
+	if err := letter.Write(&b, l); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="surat-penerbitan-%s.pdf"`, l.Number))
+	_, err = w.Write(b.Bytes())
+	return err
 }

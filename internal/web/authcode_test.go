@@ -149,6 +149,12 @@ func TestAuthCodeThroughThePages(t *testing.T) {
 			t.Error("the code is shown a second time")
 		}
 
+		want(t, p, http.StatusOK, `href="/authcode/letter"`)
+		if l := s.get("/authcode/letter"); l.status != http.StatusOK || l.header.Get("Content-Type") != "application/pdf" ||
+			!strings.HasPrefix(l.body, "%PDF-") || strings.Contains(l.body, "Q7M2XK9PLR") {
+			t.Errorf("letter: %d %s %.20q", l.status, l.header.Get("Content-Type"), l.body)
+		}
+
 		// The status, renewal and revocation.
 		want(t, p, http.StatusOK, "Your certificate", "<strong>valid</strong> until 2028-11-24", "CN=Johann Gruber")
 		want(t, s.post("/authcode/renew", url.Values{"csrf_token": {tok}, "passphrase": {"Wrong#2026"}}), http.StatusUnprocessableEntity, "is wrong")

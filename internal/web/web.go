@@ -149,6 +149,7 @@ var routes = []route{
 	{"POST /authcode/{id}/issue", (*server).authCodeIssue},
 	{"POST /authcode/renew", (*server).authCodeRenew},
 	{"POST /authcode/revoke", (*server).authCodeRevoke},
+	{"GET /authcode/letter", (*server).authCodeLetter},
 	{"GET /officer/authcode", (*server).authCodeQueue},
 	{"POST /officer/authcode/{id}/decision", (*server).authCodeDecide},
 	{"POST /officer/authcode/reset", (*server).authCodeReset},
