@@ -205,6 +205,7 @@ func (w World) Notes(baseURL string) []string {
 		fmt.Sprintf("A freelance designer: %s/taxpayers/%s", baseURL, w.Designer.NPWP),
 		fmt.Sprintf("A villa owner in Gianyar: %s/taxpayers/%s", baseURL, w.VillaOwner.NPWP),
 		fmt.Sprintf("Search as an officer: %s/officer/taxpayers?q=surya", baseURL),
+		fmt.Sprintf("Obtain the director's authorization code (Kode Otorisasi DJP) for the company, signed in as the director: %s/authcode", baseURL),
 		fmt.Sprintf("Register a taxpayer; try the unregistered NIK 5171016308950003 to see a registry mismatch: %s/register", baseURL),
 		fmt.Sprintf("The API: curl %s/api/v1/taxpayers/%s/profile", baseURL, w.Company.NPWP),
 		"Check identifiers offline: go run ./cmd/coretax id check 5104050502680001 013121660091000",
