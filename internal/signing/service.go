@@ -215,7 +215,14 @@ func (s *Service) issue(ctx context.Context, holderID int64, passphrase, action,
 	code := newCode()
 	now := s.now()
 	notBefore, notAfter := now.Add(-time.Minute).Truncate(time.Second), now.Add(s.cfg.Validity).Truncate(time.Second)
-	text := fmt.Sprintf("CN=%s, serialNumber=%s, C=%s", subj.Name, subj.SerialNumber, subj.Country)
+	text := fmt.Sprintf("CN=%s, serialNumber=%s", subj.Name, subj.SerialNumber)
+	if subj.Country != "" {
+		c, err := pki.Alpha2(subj.Country)
+		if err != nil {
+			return Issued{}, fmt.Errorf("nationality of taxpayer %d: %w", holderID, err)
+		}
+		text += ", C=" + c
+	}
 	build := func(serial int64) (Certificate, error) {
 		der, err := s.ca.Issue(subj, &key.PublicKey, notBefore, notAfter, serial)
 		if err != nil {

@@ -154,6 +154,9 @@ func TestIssueNamesOnlyTheHolder(t *testing.T) {
 		if len(iss.Code) != signing.CodeLength || strings.ContainsAny(iss.Code, "0O1IL") || strings.ToUpper(iss.Code) != iss.Code {
 			t.Errorf("code %q", iss.Code)
 		}
+		if want := "CN=" + f.w.Director.Name + ", serialNumber=" + string(f.w.Director.NPWP) + ", C=AT"; iss.Certificate.Subject != want {
+			t.Errorf("subject text = %q, want %q", iss.Certificate.Subject, want)
+		}
 		if strings.Contains(iss.Certificate.CodeHash, iss.Code) || strings.Contains(iss.Certificate.SealedKey, pass) {
 			t.Error("the code or the passphrase is stored in clear")
 		}
