@@ -393,6 +393,50 @@ func TestAuthCodeExpiryTriesAndResend(t *testing.T) {
 		if r, err = f.svc.Confirm(ctx, r.ID, code); err != nil || r.State != authcode.Ready {
 			t.Errorf("fresh code: %+v, %v", r, err)
 		}
+
+		// Three codes were sent today; with a cap of three no new request
+		// can send a fourth, and the ready request stays.
+		f.cfg.DailyCodes = 3
+		f.rebuild()
+		f.now = f.now.Add(2 * time.Minute)
+		if _, _, err := f.svc.Start(ctx, 0, ""); !errs.Is(errs.Conflict, err) || !strings.Contains(err.Error(), "3 authorization-request codes were sent in the last 24 hours") {
+			t.Errorf("fourth code in a day: %v", err)
+		}
+		if cur, _ := f.svc.Current(ctx); cur.ID != r.ID || cur.State != authcode.Ready {
+			t.Errorf("after the refused request: %+v", cur)
+		}
+		f.now = f.now.Add(24 * time.Hour)
+		if _, _, err := f.svc.Start(ctx, 0, ""); err != nil {
+			t.Errorf("a code the next day: %v", err)
+		}
+		if old, _ := f.svc.Request(ctx, r.ID); old.State != authcode.Cancelled {
+			t.Errorf("the replaced request is %s, want cancelled", old.State)
+		}
+	})
+}
+
+func TestAuthCodeVerificationServiceDown(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, "maintenance", http.StatusServiceUnavailable)
+		}))
+		defer srv.Close()
+		f := newAuthFixture(t, db, authcode.PolicyExternal)
+		f.deps.Verifier = authcode.HTTPVerifier{URL: srv.URL}
+		f.rebuild()
+		ctx := f.as(t, f.w.Designer)
+		r, _, err := f.svc.Start(ctx, 0, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, _ := f.lastCode(t)
+		if r, err = f.svc.Confirm(ctx, r.ID, code); err != nil {
+			t.Fatal(err)
+		}
+		r, v, err := f.svc.VerifyIdentity(ctx, r.ID, "ref")
+		if err != nil || v.Passed || r.VerifyFailures != 1 || !strings.Contains(v.Detail, "503 Service Unavailable: maintenance") {
+			t.Errorf("service down: %+v, %+v, %v", r, v, err)
+		}
 	})
 }
 
