@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"time"
 )
 
@@ -59,7 +61,13 @@ func (v HTTPVerifier) Verify(ctx context.Context, r VerifyRequest) (VerifyResult
 	}
 	resp, err := c.Do(req)
 	if err != nil {
-		return VerifyResult{}, fmt.Errorf("identity verification service: %w", err)
+		// The service's address is not the person's business: keep the
+		// cause without it.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return VerifyResult{}, fmt.Errorf("identity verification service unreachable: %w", err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
