@@ -16,6 +16,7 @@ import (
 	"github.com/coretax/coretax/internal/audit"
 	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/notify"
+	"github.com/coretax/coretax/internal/pki"
 	"github.com/coretax/coretax/internal/registration"
 )
 
@@ -484,20 +485,24 @@ func (s *Service) Issue(ctx context.Context, id int64, passphrase, confirm strin
 	if r.State != Ready {
 		return r, Issued{}, wrongState(r, "be issued")
 	}
-	if f := CheckPassphrase("passphrase", passphrase); f != nil {
-		return r, Issued{}, errs.InvalidFields("the passphrase does not meet the rules", *f)
-	}
-	if passphrase != confirm {
-		return r, Issued{}, errs.InvalidFields("the passphrases differ", errs.Field("confirm", "", "type the same passphrase twice"))
-	}
 	acct, err := s.accounts.Account(ctx, r.AccountID)
 	if err != nil {
 		return r, Issued{}, fmt.Errorf("load account: %w", err)
 	}
-	if same, _, err := access.VerifyPassword(acct.PasswordHash, passphrase); err != nil {
-		return r, Issued{}, fmt.Errorf("compare with the login password: %w", err)
-	} else if same {
-		return r, Issued{}, errs.InvalidFields("the passphrase is the login password", errs.Field("passphrase", "", "must differ from your login password"))
+	var lookup error
+	sameAsLogin := func(p string) bool {
+		same, _, err := access.VerifyPassword(acct.PasswordHash, p)
+		lookup = err
+		return same
+	}
+	if f := pki.CheckPassphrase("passphrase", passphrase, sameAsLogin); f != nil {
+		return r, Issued{}, errs.InvalidFields("the passphrase does not meet the rules", *f)
+	}
+	if lookup != nil {
+		return r, Issued{}, fmt.Errorf("compare with the login password: %w", lookup)
+	}
+	if passphrase != confirm {
+		return r, Issued{}, errs.InvalidFields("the passphrases differ", errs.Field("confirm", "", "type the same passphrase twice"))
 	}
 	if s.d.Issuer == nil {
 		return r, Issued{}, errs.E(errs.Internal, "no certificate issuer is configured")

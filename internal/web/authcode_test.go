@@ -137,7 +137,7 @@ func TestAuthCodeThroughThePages(t *testing.T) {
 		p = s.get("/authcode")
 		want(t, p, http.StatusOK, "identity verified: set the signing passphrase", "Signing passphrase")
 		want(t, s.post("/authcode/"+id[1]+"/issue", url.Values{"csrf_token": {tok}, "passphrase": {"Has/Slash1a"}, "confirm": {"Has/Slash1a"}}),
-			http.StatusUnprocessableEntity, "must not contain /")
+			http.StatusUnprocessableEntity, "may not contain /")
 		p = s.post("/authcode/"+id[1]+"/issue", url.Values{"csrf_token": {tok}, "passphrase": {"Matahari#2026"}, "confirm": {"Matahari#2026"}})
 		want(t, p, http.StatusOK, "Q7M2XK9PLR", "shown <strong>only this once</strong>")
 		if len(issuer.holders) != 1 || issuer.holders[0] != w.Director.ID {
