@@ -24,6 +24,7 @@ type verifyPage struct {
 	StatusAtSigning, StatusNow string
 	Ended                      string
 	LogIndex                   string
+	Log                        *signing.LogProof
 	Checks                     []signing.Check
 	Passed                     bool
 	BundleURL                  string
@@ -57,7 +58,7 @@ func (s *server) verify(w http.ResponseWriter, r *http.Request) error {
 		Serial: c.Serial, Subject: c.Subject,
 		ValidFrom: c.NotBefore.In(wibZone).Format(time.DateOnly), ValidUntil: c.NotAfter.In(wibZone).Format(time.DateOnly),
 		StatusAtSigning: string(c.StatusAt(v.SignedAt)), StatusNow: string(c.StatusAt(time.Now())),
-		LogIndex: "none", Checks: checks, Passed: signing.Passed(checks),
+		LogIndex: "none", Log: b.Log, Checks: checks, Passed: signing.Passed(checks),
 		BundleURL: "/api/v1/signatures/" + v.PublicID + "/bundle"}
 	if !c.EndedAt.IsZero() {
 		p.Ended = c.EndedAt.In(wibZone).Format(time.DateOnly) + " (" + c.EndReason + ")"

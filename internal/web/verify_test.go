@@ -70,7 +70,8 @@ func TestVerifyPage(t *testing.T) {
 
 	p := s.get("/verify/" + sig.PublicID)
 	want(t, p, http.StatusOK, "verified", w.Director.Name, "PT Surya Kencana Villas", "tax_invoice", sig.DocHash,
-		"✓ inclusion proof", "✓ certificate chain", "/api/v1/signatures/"+sig.PublicID+"/bundle", "record 0")
+		"✓ inclusion proof", "✓ certificate chain", "/api/v1/signatures/"+sig.PublicID+"/bundle", "record 0",
+		"Inclusion proof", "coretax transparency log v1", "coretax signed document v1")
 
 	// A revocation after signing leaves the status at signing valid and
 	// shows today's.
