@@ -4,7 +4,11 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
+	"mime"
 	"net/http"
+
+	"github.com/coretax/coretax/internal/errs"
 )
 
 // CSRF protection by double submission: a random token lives in an
@@ -60,12 +64,40 @@ func checkCSRF(r *http.Request) error {
 		return &csrfError{"Your browser did not send the security cookie that comes with this site's forms. " +
 			"Allow cookies for this site, reload the form and submit it again."}
 	}
-	if err := r.ParseForm(); err != nil {
-		return &csrfError{"The form could not be read. Reload it and submit it again."}
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	if subtle.ConstantTimeCompare([]byte(r.PostForm.Get(csrfField)), []byte(c.Value)) != 1 {
 		return &csrfError{"The form's security token does not match: the form may have been sent from another site, " +
 			"or it is older than your current session. Nothing was changed. Go back, reload the page and submit the form again."}
+	}
+	return nil
+}
+
+// maxUpload is the largest file a multipart form may carry; the whole
+// body may hold maxFormOverhead bytes more for the other fields.
+const (
+	maxUpload       = 10 << 20
+	maxFormOverhead = 64 << 10
+)
+
+// parseForm reads the form of a POST, a multipart one (a file upload)
+// included, whose body is limited to maxUpload and kept in memory.
+func parseForm(r *http.Request) error {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		r.Body = http.MaxBytesReader(nil, r.Body, maxUpload+maxFormOverhead)
+		err := r.ParseMultipartForm(maxUpload + maxFormOverhead)
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return errs.InvalidFields("the upload is too large", errs.Field("document", "", "is larger than %d MiB", maxUpload>>20))
+		}
+		if err != nil {
+			return &csrfError{"The form could not be read. Reload it and submit it again."}
+		}
+		return nil
+	}
+	if err := r.ParseForm(); err != nil {
+		return &csrfError{"The form could not be read. Reload it and submit it again."}
 	}
 	return nil
 }

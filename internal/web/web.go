@@ -154,6 +154,9 @@ var routes = []route{
 	{"POST /officer/authcode/{id}/decision", (*server).authCodeDecide},
 	{"POST /officer/authcode/reset", (*server).authCodeReset},
 	{"GET /verify/{id}", (*server).verify},
+	{"GET /sign", (*server).signForm},
+	{"POST /sign", (*server).sign},
+	{"GET /sign/{id}", (*server).signResult},
 }
 
 // Patterns lists the method and path patterns of the pages ("GET
