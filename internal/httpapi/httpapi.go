@@ -173,6 +173,8 @@ var routes = []route{
 	{"GET", "/api/v1/signatures/{id}", (*server).signature},
 	{"GET", "/api/v1/signatures/{id}/bundle", (*server).signatureBundle},
 	{"GET", "/api/v1/certificates/mine", (*server).myCertificate},
+	{"POST", "/api/v1/certificates/mine/renew", (*server).renewMyCertificate},
+	{"POST", "/api/v1/certificates/mine/revoke", (*server).revokeMyCertificate},
 	{"POST", "/api/v1/signing-jobs", (*server).signBatch},
 	{"GET", "/api/v1/signing-jobs/{id}", (*server).signingJob},
 }
