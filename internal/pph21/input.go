@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -107,11 +108,15 @@ func ParseInput(r io.Reader) (Input, error) {
 		}
 		in.TreatyRate, in.HasTreatyRate = rate, err == nil
 	}
+	// Add the rule checks on members that parsed, so that one run names
+	// every problem.
+	for _, f := range errs.FieldsOf(validate(in)) {
+		if !slices.ContainsFunc(fs, func(g errs.FieldError) bool { return g.Field == f.Field }) {
+			fs.Append(f)
+		}
+	}
 	if len(fs) > 0 {
 		return Input{}, fs.Err("bad input")
-	}
-	if err := validate(in); err != nil {
-		return Input{}, err
 	}
 	return in, nil
 }
