@@ -37,6 +37,9 @@ Members:
   treaty                pph26: true to apply a tax treaty rate
   treaty_rate           pph26: the treaty rate in percent, "10"; needed
                         because no treaty rates are held yet
+  gross_up              true when the employer bears the tax: gross is then
+                        the net to receive and the tax allowance is
+                        iterated to a fixed point (not for annual)
 
 Methods:
   ter-monthly   TER (PP 58/2023) × monthly gross: permanent employees

@@ -58,6 +58,10 @@ type Input struct {
 	Treaty        bool
 	TreatyRate    Rate
 	HasTreatyRate bool
+	// GrossUp says the employer bears the tax: Gross is then the net the
+	// recipient is to receive, and the tax allowance added to it is iterated
+	// to a fixed point (every method but annual).
+	GrossUp bool
 }
 
 // Step is one line of the explanation.
@@ -112,6 +116,49 @@ func Compute(in Input) (Result, error) {
 	if err := validate(in); err != nil {
 		return Result{}, err
 	}
+	if in.GrossUp {
+		return grossUp(in)
+	}
+	return compute(in)
+}
+
+// maxGrossUpRounds bounds the gross-up iteration. The allowance rises
+// monotonically towards the fixed point and each round closes at least
+// 65 % of the gap (the top rate is 35 %), so a few dozen rounds reach it
+// for any amount.
+const maxGrossUpRounds = 200
+
+// grossUp finds the smallest tax allowance A with A = tax(net + A),
+// starting from A = 0. Under TER the grossed-up amount can cross into a
+// higher bracket, so one division by (1 − rate) is not enough
+// (pph21.md §12 example 7).
+func grossUp(in Input) (Result, error) {
+	net := in.Gross
+	var allowance money.Amount
+	for round := 1; round <= maxGrossUpRounds; round++ {
+		g, err := net.Add(allowance)
+		if err != nil {
+			return Result{}, err
+		}
+		in.Gross = g
+		r, err := compute(in)
+		if err != nil {
+			return Result{}, err
+		}
+		if r.Tax == allowance {
+			steps := []Step{
+				{Label: "net the recipient is to receive (the employer bears the tax)", Amount: net},
+				{Label: fmt.Sprintf("plus tax allowance, the fixed point of allowance = tax(net + allowance), reached in %d rounds", round), Amount: allowance},
+			}
+			r.Steps = append(steps, r.Steps...)
+			return r, nil
+		}
+		allowance = r.Tax
+	}
+	return Result{}, fmt.Errorf("gross-up of %s did not settle in %d rounds", net, maxGrossUpRounds)
+}
+
+func compute(in Input) (Result, error) {
 	var (
 		r   Result
 		err error
@@ -171,6 +218,9 @@ func validate(in Input) error {
 	}
 	if in.Method == PPh26 && in.Treaty && len(in.Country) != 3 {
 		fs.Add("country", in.Country, "give the ISO 3166-1 alpha-3 code of the country of residence, e.g. SGP")
+	}
+	if in.GrossUp && in.Method == Annual {
+		fs.Add("gross_up", "true", "gross-up applies to one month, day or payment; leave it out for annual")
 	}
 	if in.HasTreatyRate && (in.TreatyRate < 0 || in.TreatyRate > Percent(20)) {
 		fs.Add("treaty_rate", in.TreatyRate.String(), "give a rate from 0 to 20 percent")

@@ -202,3 +202,37 @@ func TestRateString(t *testing.T) {
 		t.Error("Percent(15)")
 	}
 }
+
+func TestGrossUp(t *testing.T) {
+	// pph21.md §12 example 5: a tenaga ahli to receive net Rp5,000,000;
+	// the accepted Coretax file has gross 5,128,205.128205 and PPh
+	// 128,205.13. To the rupiah: allowance 128,205 = 2.5 % × 5,128,205.
+	got, err := Compute(Input{Year: 2026, Method: NonEmployee, Gross: rp(5_000_000), GrossUp: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Tax != rp(128_205) || got.Steps[2].Amount != rp(5_128_205) {
+		t.Errorf("got tax %s on gross %s, want Rp128.205 on Rp5.128.205", got.Tax, got.Steps[2].Amount)
+	}
+
+	// Example 7: net 10,000,000 under TER A. One division by (1 − 2 %)
+	// gives 10,204,082, which falls in the 2.25 % bracket; the fixed point
+	// is there: 2.25 % × (10,000,000 + A) = A → A = 230,179.
+	got, err = Compute(Input{Year: 2026, Status: "TK/0", Method: TERMonthly, Gross: rp(10_000_000), GrossUp: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Rate != 225 || got.Tax != rp(230_179) {
+		t.Errorf("got %s at %s, want Rp230.179 at 2.25%%", got.Tax, got.Rate)
+	}
+	// The fixed point holds: the tax on net + allowance is the allowance.
+	check, err := Compute(Input{Year: 2026, Status: "TK/0", Method: TERMonthly, Gross: rp(10_000_000) + got.Tax})
+	if err != nil || check.Tax != got.Tax {
+		t.Errorf("tax on grossed-up amount %v %v, want %s", check.Tax, err, got.Tax)
+	}
+
+	_, err = Compute(Input{Year: 2026, Status: "TK/0", Method: Annual, Months: twelve(1), GrossUp: true})
+	if fs := errs.FieldsOf(err); len(fs) != 1 || fs[0].Field != "gross_up" {
+		t.Errorf("annual gross-up: %v, want a gross_up field error", err)
+	}
+}

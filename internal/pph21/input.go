@@ -27,6 +27,7 @@ type inputJSON struct {
 	Country             string   `json:"country"`
 	Treaty              bool     `json:"treaty"`
 	TreatyRate          *string  `json:"treaty_rate"`
+	GrossUp             bool     `json:"gross_up"`
 }
 
 // maxInput bounds the JSON read, far above any real input.
@@ -61,6 +62,7 @@ func ParseInput(r io.Reader) (Input, error) {
 		Method:  Method(strings.TrimSpace(j.Method)),
 		Country: strings.ToUpper(strings.TrimSpace(j.Country)),
 		Treaty:  j.Treaty,
+		GrossUp: j.GrossUp,
 	}
 	amount := func(field string, s *string) money.Amount {
 		if s == nil {
@@ -167,7 +169,7 @@ func jsonError(err error) error {
 		return errs.InvalidFields("bad input", errs.Field("input", "", "not valid JSON at byte %d: %v", se.Offset, err))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
-		return errs.InvalidFields("bad input", errs.Field(name, "", "unknown member; the members are year, status, method, gross, months, withheld, pension_contribution, country, treaty, treaty_rate"))
+		return errs.InvalidFields("bad input", errs.Field(name, "", "unknown member; the members are year, status, method, gross, months, withheld, pension_contribution, country, treaty, treaty_rate, gross_up"))
 	case errors.Is(err, io.EOF):
 		return errs.InvalidFields("bad input", errs.Field("input", "", "empty; give one JSON object, see coretax pph21 --help"))
 	}

@@ -68,6 +68,7 @@ func FuzzParseInput(f *testing.F) {
 	f.Add(`{"year": 2026, "method": "pph26", "gross": "1", "country": "SGP", "treaty": true, "treaty_rate": "10"}`)
 	f.Add(`{"year": 2026, "method": "annual", "status": "TK/0", "months": ["1","1","1","1","1","1","1","1","1","1","1","1"]}`)
 	f.Add(`{"year": 2026, "method": "daily", "gross": "92233720368547758.07"}`)
+	f.Add(`{"year": 2026, "method": "non-employee", "gross": "5000000", "gross_up": true}`)
 	f.Fuzz(func(t *testing.T, s string) {
 		in, err := ParseInput(strings.NewReader(s))
 		if err != nil {
