@@ -3,18 +3,7 @@ package efaktur
 import (
 	"testing"
 	"time"
-
-	"github.com/coretax/coretax/internal/money"
 )
-
-func amt(t testing.TB, s string) money.Amount {
-	t.Helper()
-	a, err := money.ParseXML(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
 
 func TestComputeLine(t *testing.T) {
 	d2025 := date(2025, 6, 30)

@@ -45,9 +45,10 @@ type Invoice struct {
 	Buyer              Buyer
 	Lines              []Line // ListOfGoodService
 
-	pos     [numHeader]Pos // where each header element started, when read from a file
-	start   Pos            // the TaxInvoice start tag
-	listPos Pos            // the ListOfGoodService start tag
+	pos     [numHeader]Pos  // where each header element started, when read from a file
+	start   Pos             // the TaxInvoice start tag
+	listPos Pos             // the ListOfGoodService start tag
+	bad     [numHeader]bool // elements missing or unreadable, already reported
 }
 
 // Buyer is the buyer's identification (BuyerTin … BuyerIDTKU).
@@ -80,6 +81,7 @@ type Line struct {
 
 	pos   [numLine]Pos
 	start Pos
+	bad   [numLine]bool
 }
 
 // Pos is a position in an XML file: 1-based line and column (in bytes).
