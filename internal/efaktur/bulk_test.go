@@ -141,7 +141,7 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
-// TestReadGoldenVector reads the golden vector as Odoo writes it (11000.0,
+// TestReadForms reads the golden vector with trailing zeros (11000.00,
 // trailing zeros) and as a file with comments and CRLF line ends.
 func TestReadForms(t *testing.T) {
 	data := string(write(t, sample(t)[:1]))
