@@ -426,3 +426,23 @@ func BenchmarkReadBulk1000(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*1000)/b.Elapsed().Seconds(), "invoices/s")
 }
+
+// TestValidateKeyedIn applies the rules to an invoice that was not read
+// from a file.
+func TestValidateKeyedIn(t *testing.T) {
+	for _, inv := range sample(t) {
+		if ps := Validate(inv, sellerTIN, Options{}); len(ps) != 0 {
+			t.Errorf("sample invoice: %v", ps)
+		}
+	}
+	inv := sample(t)[0]
+	inv.Lines[1].VAT++
+	ps := Validate(inv, sellerTIN, Options{})
+	if len(ps) != 1 {
+		t.Fatalf("problems %v", ps)
+	}
+	p := ps[0]
+	if p.Rule != RuleArithmetic || p.Line != 2 || p.Path != "TaxInvoice/ListOfGoodService/GoodService[2]/VAT" || p.Expected != "539000" || p.XMLLine != 0 {
+		t.Errorf("got %+v", p)
+	}
+}
