@@ -446,3 +446,51 @@ func TestValidateKeyedIn(t *testing.T) {
 		t.Errorf("got %+v", p)
 	}
 }
+
+// TestFacilityAndBuyerRules covers the rules of codes 07/08 and of buyers
+// identified by something other than an NPWP.
+func TestFacilityAndBuyerRules(t *testing.T) {
+	tests := []struct {
+		name  string
+		inv   int // sample invoice
+		edit  func(*Invoice)
+		rule  Rule
+		field string
+	}{
+		{"stamp does not pair", 2, func(i *Invoice) { i.FacilityStamp = "TD.01102" }, RuleFacility, "FacilityStamp"},
+		{"stamp missing", 2, func(i *Invoice) { i.FacilityStamp = "" }, RuleFacility, "FacilityStamp"},
+		{"AddInfo beyond 27", 2, func(i *Invoice) { i.AddInfo = "TD.00528" }, RuleCode, "AddInfo"},
+		{"08 has only 10", 2, func(i *Invoice) { i.TrxCode, i.AddInfo, i.FacilityStamp = "08", "TD.00511", "TD.01111" }, RuleCode, "AddInfo"},
+		{"supporting document missing", 2, func(i *Invoice) { i.CustomDoc = "" }, RuleFacility, "CustomDoc"},
+		{"VAT 0 under 07 is accepted but 1 is not", 2, func(i *Invoice) { i.Lines[0].VAT = 1 }, RuleArithmetic, "VAT"},
+		{"NIK buyer without number", 3, func(i *Invoice) { i.Buyer.DocumentNumber = "" }, RuleMissing, "BuyerDocumentNumber"},
+		{"NIK of 15 digits", 3, func(i *Invoice) { i.Buyer.DocumentNumber = "510301450790000" }, RuleDigits, "BuyerDocumentNumber"},
+		{"NIK with month 13", 3, func(i *Invoice) { i.Buyer.DocumentNumber = "5103014513900001" }, RuleIdentity, "BuyerDocumentNumber"},
+		{"passport with symbols", 3, func(i *Invoice) { i.Buyer.Document, i.Buyer.DocumentNumber = BuyerPassport, "A#12345" }, RuleIdentity, "BuyerDocumentNumber"},
+		{"NIK buyer IDTKU", 3, func(i *Invoice) { i.Buyer.IDTKU = "123" }, RuleIdentity, "BuyerIDTKU"},
+		{"TIN buyer with zeros", 0, func(i *Invoice) { i.Buyer.TIN = NoTIN }, RuleIdentity, "BuyerTin"},
+		{"e-mail", 0, func(i *Invoice) { i.Buyer.Email = "no address" }, RuleValue, "BuyerEmail"},
+		{"luxury at 11/12", 1, func(i *Invoice) { i.Lines[0].OtherTaxBase = 45833333333 }, RuleArithmetic, "OtherTaxBase"},
+		{"PPnBM off", 1, func(i *Invoice) { i.Lines[0].PPnBM++ }, RuleArithmetic, "STLG"},
+		{"PPnBM on services", 1, func(i *Invoice) { i.Lines[0].Kind = Services }, RuleTrxRate, "STLGRate"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inv := sample(t)[tt.inv]
+			if tt.name == "VAT 0 under 07 is accepted but 1 is not" {
+				inv.Lines[0].VAT = 0
+				if ps := Validate(inv, sellerTIN, Options{}); len(ps) != 0 {
+					t.Fatalf("VAT 0 under 07: %v", ps)
+				}
+			}
+			tt.edit(inv)
+			ps := Validate(inv, sellerTIN, Options{})
+			for _, p := range ps {
+				if p.Rule == tt.rule && p.Field == tt.field {
+					return
+				}
+			}
+			t.Errorf("no %s problem on %s: %v", tt.rule, tt.field, ps)
+		})
+	}
+}
