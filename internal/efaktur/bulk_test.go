@@ -494,3 +494,46 @@ func TestFacilityAndBuyerRules(t *testing.T) {
 		})
 	}
 }
+
+// TestStreamLargeFile reads 15,000 invoices written into a pipe, so the
+// file never exists whole, and checks that the reader's position memory
+// stays bounded by the decoder's read-ahead.
+func TestStreamLargeFile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large file")
+	}
+	const n = 15_000
+	base := sample(t)
+	pr, pw := io.Pipe()
+	go func() {
+		w := NewWriter(pw, sellerTIN)
+		for i := 0; i < n; i++ {
+			if err := w.Write(base[i%len(base)]); err != nil {
+				pw.CloseWithError(err)
+				return
+			}
+		}
+		pw.CloseWithError(w.Close())
+	}()
+	r := NewReader(pr, Options{})
+	maxPending := 0
+	for {
+		_, ps, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ps) != 0 {
+			t.Fatalf("invoice %d: %v", r.Count(), ps)
+		}
+		maxPending = max(maxPending, len(r.lines.newlines))
+	}
+	if r.Count() != n || len(r.FileProblems()) != 0 {
+		t.Errorf("read %d invoices, file problems %v", r.Count(), r.FileProblems())
+	}
+	if maxPending > 1000 {
+		t.Errorf("%d newline offsets held at once", maxPending)
+	}
+}
