@@ -207,7 +207,7 @@ func (w World) Notes(baseURL string) []string {
 		fmt.Sprintf("Search as an officer: %s/officer/taxpayers?q=surya", baseURL),
 		fmt.Sprintf("Obtain the director's authorization code (Kode Otorisasi DJP) for the company, signed in as the director: %s/authcode", baseURL),
 		fmt.Sprintf("Register a taxpayer; try the unregistered NIK 5171016308950003 to see a registry mismatch: %s/register", baseURL),
-		fmt.Sprintf("The API: curl %s/api/v1/taxpayers/%s/profile", baseURL, w.Company.NPWP),
+		fmt.Sprintf("The API (described at %[1]s/api/v1/openapi.yaml), signed in as the director: curl -c jar -H 'Content-Type: application/json' -d '{\"login\":\"%[2]s\",\"password\":\"gruber villa sunrise\"}' %[1]s/api/v1/access/login && curl -b jar %[1]s/api/v1/taxpayers/%[3]s/profile", baseURL, w.Director.NPWP, w.Company.NPWP),
 		"Check identifiers offline: go run ./cmd/coretax id check 5104050502680001 013121660091000",
 	}
 	if len(w.Accounts) > 0 {
