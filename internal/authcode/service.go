@@ -14,6 +14,7 @@ import (
 	"github.com/coretax/coretax/internal/access"
 	"github.com/coretax/coretax/internal/actor"
 	"github.com/coretax/coretax/internal/audit"
+	"github.com/coretax/coretax/internal/calendar"
 	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/notify"
 	"github.com/coretax/coretax/internal/pki"
@@ -106,11 +107,8 @@ func (s *Service) Config() Config { return s.cfg }
 // SetIssuer sets the Issuer (wiring, before serving).
 func (s *Service) SetIssuer(i Issuer) { s.d.Issuer = i }
 
-var wib = time.FixedZone("WIB", 7*60*60)
-
 func (s *Service) today() time.Time {
-	y, m, d := s.now().In(wib).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	return calendar.Day(s.now())
 }
 
 // person returns the signed-in person's own taxpayer record.
@@ -387,7 +385,7 @@ func (s *Service) Confirm(ctx context.Context, id int64, code string) (Request, 
 	case r.CodeHash == "":
 		return r, errs.InvalidFields("the code is no longer valid", errs.Field("code", "", "the code was entered wrongly %d times and no longer works; ask for a new one", s.cfg.CodeAttempts))
 	case !now.Before(r.CodeExpiresAt):
-		return r, errs.InvalidFields("the code has expired", errs.Field("code", "", "the code expired at %s; ask for a new one", r.CodeExpiresAt.In(wib).Format("15:04 MST")))
+		return r, errs.InvalidFields("the code has expired", errs.Field("code", "", "the code expired at %s; ask for a new one", r.CodeExpiresAt.In(calendar.WIB).Format("15:04 MST")))
 	}
 	if !hmac.Equal([]byte(s.digest(r.HolderID, r.CreatedAt, code)), []byte(r.CodeHash)) {
 		r.CodeAttempts++

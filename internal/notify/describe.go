@@ -4,10 +4,9 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-)
 
-// WIB is Western Indonesia Time (UTC+7), the zone in which times are shown.
-var WIB = time.FixedZone("WIB", 7*60*60)
+	"github.com/coretax/coretax/internal/calendar"
+)
 
 // Describe tells a user, in one sentence, what happened to a message:
 // "sent by e-mail to m***@mail.example at 10:02 WIB", "not delivered by
@@ -65,7 +64,7 @@ func channelName(c Channel) string {
 // clock shows t in WIB as "10:02 WIB", with the date when it is not the
 // day of now: "10:02 WIB on 3 Mar 2025".
 func clock(t, now time.Time) string {
-	t, now = t.In(WIB), now.In(WIB)
+	t, now = t.In(calendar.WIB), now.In(calendar.WIB)
 	s := t.Format("15:04") + " WIB"
 	if ty, tm, td := t.Date(); ty != now.Year() || tm != now.Month() || td != now.Day() {
 		s += " on " + t.Format("2 Jan 2006")

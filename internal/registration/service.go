@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/coretax/coretax/internal/actor"
+	"github.com/coretax/coretax/internal/calendar"
 	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/registry"
 	"github.com/coretax/coretax/internal/taxid"
@@ -85,14 +86,9 @@ func NewService(store Store, registries Registries, policy Policy, now func() ti
 	return &Service{store: store, registries: registries, policy: policy, now: now, cfg: cfg}
 }
 
-// wib is Western Indonesian Time (UTC+7, no daylight saving), the zone in
-// which DJP counts calendar days.
-var wib = time.FixedZone("WIB", 7*60*60)
-
 // Today returns the current calendar day in WIB as a UTC midnight date.
 func (s *Service) Today() time.Time {
-	y, m, d := s.now().In(wib).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	return calendar.Day(s.now())
 }
 
 func (s *Service) allow(ctx context.Context, act Action, taxpayerID int64) error {

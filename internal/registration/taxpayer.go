@@ -13,6 +13,7 @@ package registration
 import (
 	"time"
 
+	"github.com/coretax/coretax/internal/calendar"
 	"github.com/coretax/coretax/internal/taxid"
 )
 
@@ -172,7 +173,7 @@ type RelatedParty struct {
 
 // ActiveOn reports whether the party's period covers day d.
 func (r RelatedParty) ActiveOn(d time.Time) bool {
-	d = day(d)
+	d = calendar.Midnight(d)
 	return !d.Before(r.ValidFrom) && (r.ValidUntil.IsZero() || !d.After(r.ValidUntil))
 }
 
@@ -251,7 +252,7 @@ func (p Profile) MainPICOn(d time.Time) (RelatedParty, bool) {
 }
 
 func pkpOn(events []PKPEvent, d time.Time) (bool, time.Time) {
-	d = day(d)
+	d = calendar.Midnight(d)
 	pkp, since := false, time.Time{}
 	for _, e := range events { // ordered by effective date, then id
 		if e.EffectiveDate.After(d) {
@@ -272,10 +273,4 @@ type Summary struct {
 	Kind        Kind
 	Name        string
 	RegencyCode string
-}
-
-// day truncates t to its calendar day in UTC; dates carry no time of day.
-func day(t time.Time) time.Time {
-	y, m, d := t.Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }

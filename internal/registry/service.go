@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/coretax/coretax/internal/actor"
+	"github.com/coretax/coretax/internal/calendar"
 	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/taxid"
 )
@@ -48,14 +49,9 @@ func (s *Service) allow(ctx context.Context, act actor.Action) error {
 	return s.policy.Allow(ctx, act, 0)
 }
 
-// wib is Western Indonesian Time (UTC+7), in which calendar days are
-// counted.
-var wib = time.FixedZone("WIB", 7*60*60)
-
 // today returns the current calendar day in WIB as a UTC midnight date.
 func (s *Service) today() time.Time {
-	y, m, d := s.now().In(wib).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	return calendar.Day(s.now())
 }
 
 // Import reads an import file of one registry (see Parse for the formats

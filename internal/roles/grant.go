@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/coretax/coretax/internal/calendar"
 	"github.com/coretax/coretax/internal/taxid"
 )
 
@@ -95,9 +96,9 @@ func (a Appointment) Describe(d time.Time) string {
 	s := fmt.Sprintf("appointment of %s, %s", a.Months(), a.Status)
 	if a.Status == Accepted {
 		switch {
-		case day(d).Before(a.ValidFrom):
+		case calendar.Midnight(d).Before(a.ValidFrom):
 			s += ", not started yet"
-		case day(d).After(a.ValidUntil):
+		case calendar.Midnight(d).After(a.ValidUntil):
 			s += ", ended"
 		}
 	}
@@ -113,15 +114,15 @@ type OfficerGrant struct {
 }
 
 func within(d, from, until time.Time) bool {
-	d = day(d)
+	d = calendar.Midnight(d)
 	return !d.Before(from) && (until.IsZero() || !d.After(until))
 }
 
 func periodState(d, from, until, revoked time.Time) string {
-	d = day(d)
+	d = calendar.Midnight(d)
 	switch {
 	case !revoked.IsZero():
-		return "revoked " + dateString(day(revoked.In(wib)))
+		return "revoked " + dateString(calendar.Day(revoked))
 	case d.Before(from):
 		return "starts " + dateString(from)
 	case !until.IsZero() && d.After(until):
@@ -130,16 +131,6 @@ func periodState(d, from, until, revoked time.Time) string {
 		return "active since " + dateString(from)
 	}
 	return "active since " + dateString(from) + " until " + dateString(until)
-}
-
-// wib is Western Indonesian Time (UTC+7), the zone in which DJP counts
-// calendar days.
-var wib = time.FixedZone("WIB", 7*60*60)
-
-// day truncates t to its calendar day in UTC; dates carry no time of day.
-func day(t time.Time) time.Time {
-	y, m, dd := t.Date()
-	return time.Date(y, m, dd, 0, 0, 0, 0, time.UTC)
 }
 
 func dateString(t time.Time) string {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/coretax/coretax/internal/actor"
+	"github.com/coretax/coretax/internal/calendar"
 	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/registration"
 	"github.com/coretax/coretax/internal/registry"
@@ -53,7 +54,7 @@ func (p *Policy) Rules() Rules { return p.rules }
 
 // Today returns the current calendar day in WIB as a UTC midnight date.
 func (p *Policy) Today() time.Time {
-	return day(p.now().In(wib))
+	return calendar.Day(p.now())
 }
 
 // Allow implements actor.Policy. The system itself may do anything;
@@ -166,7 +167,7 @@ func (p *Policy) officerConditions(ctx context.Context, username string, rule Ru
 	var names []string
 	for _, g := range held {
 		if g.Role == rule.Officer {
-			c.Met, c.Detail = true, "granted "+dateString(day(g.GrantedAt.In(wib)))+" by "+g.GrantedBy
+			c.Met, c.Detail = true, "granted "+dateString(calendar.Day(g.GrantedAt))+" by "+g.GrantedBy
 			return []Condition{c}
 		}
 		names = append(names, string(g.Role))
@@ -202,7 +203,7 @@ func (p *Policy) personConditions(ctx context.Context, person, target int64, rul
 	today := p.Today()
 	if person == target {
 		conds := []Condition{
-			{Name: "the taxpayer is registered", Met: true, Detail: fmt.Sprintf("%s, %s, registered %s", t.Name, t.NPWP.Format(), dateString(day(t.RegisteredAt.In(wib))))},
+			{Name: "the taxpayer is registered", Met: true, Detail: fmt.Sprintf("%s, %s, registered %s", t.Name, t.NPWP.Format(), dateString(calendar.Day(t.RegisteredAt)))},
 			{Name: "is your own taxpayer record", Met: true, Detail: "signed in as " + t.Name},
 		}
 		if rule.Need == HoldsRole && !t.Kind.Individual() {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/coretax/coretax/internal/actor"
 	"github.com/coretax/coretax/internal/audit"
+	"github.com/coretax/coretax/internal/calendar"
 	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/pki"
 	"github.com/coretax/coretax/internal/registration"
@@ -288,7 +289,7 @@ func (s *Service) open(ctx context.Context, holderID int64, c Certificate, passp
 		return nil, err
 	}
 	if now := s.now(); now.Before(l.LockedUntil) {
-		return nil, errs.Errorf(errs.Forbidden, "signing is locked until %s after %d wrong passphrases in a row", l.LockedUntil.In(wib).Format("15:04 MST"), l.Failures).Wrap(ErrLocked)
+		return nil, errs.Errorf(errs.Forbidden, "signing is locked until %s after %d wrong passphrases in a row", l.LockedUntil.In(calendar.WIB).Format("15:04 MST"), l.Failures).Wrap(ErrLocked)
 	}
 	key, err := pki.Open(c.SealedKey, passphrase)
 	if errors.Is(err, pki.ErrWrongPassphrase) {
@@ -305,7 +306,7 @@ func (s *Service) open(ctx context.Context, holderID int64, c Certificate, passp
 		}
 		msg := fmt.Sprintf("is wrong; %d more wrong attempts lock signing for %s", max(s.cfg.MaxFailures-l.Failures, 0), s.cfg.LockFor)
 		if !l.LockedUntil.IsZero() {
-			msg = fmt.Sprintf("is wrong; signing is now locked until %s", l.LockedUntil.In(wib).Format("15:04 MST"))
+			msg = fmt.Sprintf("is wrong; signing is now locked until %s", l.LockedUntil.In(calendar.WIB).Format("15:04 MST"))
 		}
 		return nil, &errs.Error{Kind: errs.Invalid, Message: "the signing passphrase is wrong", Fields: []errs.FieldError{errs.Field("passphrase", "", "%s", msg)}, Err: ErrWrongPassphrase}
 	}
@@ -314,8 +315,6 @@ func (s *Service) open(ctx context.Context, holderID int64, c Certificate, passp
 	}
 	return key, nil
 }
-
-var wib = time.FixedZone("WIB", 7*60*60)
 
 // Revoke revokes the holder's own certificate.
 func (s *Service) Revoke(ctx context.Context, certID int64, reason string) error {

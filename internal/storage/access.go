@@ -10,6 +10,7 @@ import (
 
 	"github.com/coretax/coretax/internal/access"
 	"github.com/coretax/coretax/internal/audit"
+	"github.com/coretax/coretax/internal/calendar"
 	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/notify"
 )
@@ -595,14 +596,11 @@ func (s *AccessStore) Audit(ctx context.Context, ev audit.Entry) error {
 // Represents implements access.Store.
 func (s *AccessStore) Represents(ctx context.Context, personID, targetID int64, day time.Time) (bool, error) {
 	var n int
-	d := dateOnly(day.In(wib))
+	d := calendar.Day(day)
 	err := s.db.db.QueryRowContext(ctx, `SELECT count(*) FROM related_parties WHERE party_id = $1 AND taxpayer_id = $2
 		AND valid_from <= $3 AND (valid_until IS NULL OR valid_until >= $3)`, personID, targetID, d).Scan(&n)
 	return n > 0, translate(err)
 }
-
-// wib is Western Indonesia Time (UTC+7), in which calendar days are counted.
-var wib = time.FixedZone("WIB", 7*60*60)
 
 // LastMessage implements access.Store.
 func (s *AccessStore) LastMessage(ctx context.Context, taxpayerID int64, purpose string) (notify.Message, error) {

@@ -3,6 +3,8 @@ package storage
 import (
 	"database/sql"
 	"time"
+
+	"github.com/coretax/coretax/internal/calendar"
 )
 
 // nullString stores "" as NULL, so that optional unique columns (NIK,
@@ -20,14 +22,7 @@ func nullDate(t time.Time) any {
 	if t.IsZero() {
 		return nil
 	}
-	return dateOnly(t)
-}
-
-// dateOnly returns t's calendar day at UTC midnight: the one form in which
-// dates are written, so that both dialects compare them alike.
-func dateOnly(t time.Time) time.Time {
-	y, m, d := t.Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	return calendar.Midnight(t)
 }
 
 // nullTime scans a nullable date or timestamp.

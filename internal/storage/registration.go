@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/coretax/coretax/internal/calendar"
 	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/registration"
 	"github.com/coretax/coretax/internal/taxid"
@@ -421,7 +422,7 @@ func (s *RegistrationStore) AddParty(ctx context.Context, version int, r registr
 		}
 		if endPIC != 0 {
 			if _, err := tx.ExecContext(ctx, `UPDATE related_parties SET valid_until = $3 WHERE id = $1 AND taxpayer_id = $2`,
-				endPIC, r.TaxpayerID, dateOnly(endPICOn)); err != nil {
+				endPIC, r.TaxpayerID, calendar.Midnight(endPICOn)); err != nil {
 				return fmt.Errorf("end main PIC: %w", err)
 			}
 		}
@@ -437,7 +438,7 @@ func (s *RegistrationStore) AddParty(ctx context.Context, version int, r registr
 			passport_number, nationality, share_bp, main_pic, valid_from, valid_until, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
 			r.TaxpayerID, party, string(r.Relation), r.Name, nullString(r.NIK), nullString(r.Passport),
-			nullString(r.Nationality), share, r.MainPIC, dateOnly(r.ValidFrom), nullDate(r.ValidUntil), r.CreatedAt).Scan(&r.ID)
+			nullString(r.Nationality), share, r.MainPIC, calendar.Midnight(r.ValidFrom), nullDate(r.ValidUntil), r.CreatedAt).Scan(&r.ID)
 		if err != nil {
 			if isUniqueViolation(err) {
 				return errs.E(errs.Conflict, "the entity already has an open-ended main PIC; end that appointment first").Wrap(err)
@@ -460,7 +461,7 @@ func (s *RegistrationStore) EndParty(ctx context.Context, taxpayerID int64, vers
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE related_parties SET valid_until = $3 WHERE id = $1 AND taxpayer_id = $2`,
-			partyID, taxpayerID, dateOnly(until))
+			partyID, taxpayerID, calendar.Midnight(until))
 		if err != nil {
 			return fmt.Errorf("end related party: %w", err)
 		}
@@ -481,7 +482,7 @@ func (s *RegistrationStore) AddPKPEvent(ctx context.Context, version int, e regi
 		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO pkp_events (taxpayer_id, event, effective_date, note, actor, recorded_at)
 			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-			e.TaxpayerID, e.Event, dateOnly(e.EffectiveDate), e.Note, e.Actor, e.RecordedAt).Scan(&e.ID)
+			e.TaxpayerID, e.Event, calendar.Midnight(e.EffectiveDate), e.Note, e.Actor, e.RecordedAt).Scan(&e.ID)
 		if err != nil {
 			return fmt.Errorf("insert PKP event: %w", err)
 		}

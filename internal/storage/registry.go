@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/coretax/coretax/internal/calendar"
 	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/registry"
 )
@@ -261,7 +262,7 @@ func (s *RegistryStore) PutPeople(ctx context.Context, people []registry.Person,
 			}
 			var fresh []any
 			for _, p := range chunk {
-				args := []any{p.NIK, p.Name, dateOnly(p.BirthDate), p.Sex, p.Street, p.ProvinceCode, p.RegencyCode, p.DistrictCode, at}
+				args := []any{p.NIK, p.Name, calendar.Midnight(p.BirthDate), p.Sex, p.Street, p.ProvinceCode, p.RegencyCode, p.DistrictCode, at}
 				old, ok := stored[p.NIK]
 				switch {
 				case !ok:
@@ -327,7 +328,7 @@ func (s *RegistryStore) PutImmigration(ctx context.Context, records []registry.I
 			}
 			var fresh []any
 			for _, r := range chunk {
-				args := []any{r.Passport, r.Nationality, r.Name, dateOnly(r.BirthDate), r.Sex, dateOnly(r.PassportExpires),
+				args := []any{r.Passport, r.Nationality, r.Name, calendar.Midnight(r.BirthDate), r.Sex, calendar.Midnight(r.PassportExpires),
 					r.StayPermitKind, r.StayPermitNumber, nullDate(r.StayPermitExpires), at}
 				old, ok := stored[key{r.Nationality, r.Passport}]
 				switch {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/coretax/coretax/internal/audit"
+	"github.com/coretax/coretax/internal/calendar"
 	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/registration"
 	"github.com/coretax/coretax/internal/roles"
@@ -71,7 +72,7 @@ func (s *RolesStore) AddGrant(ctx context.Context, g roles.Grant, e audit.Entry)
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO role_grants (taxpayer_id, party_id, role, valid_from, valid_until, granted_at, granted_by)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-			g.TaxpayerID, g.PartyID, string(g.Role), dateOnly(g.ValidFrom), nullDate(g.ValidUntil), g.GrantedAt, g.GrantedBy).Scan(&g.ID)
+			g.TaxpayerID, g.PartyID, string(g.Role), calendar.Midnight(g.ValidFrom), nullDate(g.ValidUntil), g.GrantedAt, g.GrantedBy).Scan(&g.ID)
 		if err != nil {
 			return fmt.Errorf("insert role grant: %w", err)
 		}
@@ -157,7 +158,7 @@ func (s *RolesStore) AddAppointment(ctx context.Context, a roles.Appointment, e 
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO consultant_appointments (taxpayer_id, consultant_id, roles, valid_from,
 			valid_until, status, invited_at, invited_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-			a.TaxpayerID, a.ConsultantID, strings.Join(names, " "), dateOnly(a.ValidFrom), dateOnly(a.ValidUntil),
+			a.TaxpayerID, a.ConsultantID, strings.Join(names, " "), calendar.Midnight(a.ValidFrom), calendar.Midnight(a.ValidUntil),
 			string(a.Status), a.InvitedAt, a.InvitedBy).Scan(&a.ID)
 		if err != nil {
 			return fmt.Errorf("insert consultant appointment: %w", err)

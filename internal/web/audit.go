@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/coretax/coretax/internal/audit"
+	"github.com/coretax/coretax/internal/calendar"
 	"github.com/coretax/coretax/internal/errs"
 )
 
@@ -71,7 +72,7 @@ func (s *server) securityLog(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	for _, e := range lp.Entries {
-		p.Entries = append(p.Entries, auditEntryView{Seq: e.Seq, At: e.At.In(wib).Format("2006-01-02 15:04:05 MST"),
+		p.Entries = append(p.Entries, auditEntryView{Seq: e.Seq, At: e.At.In(calendar.WIB).Format("2006-01-02 15:04:05 MST"),
 			Actor: e.Actor, Address: e.Address, Action: e.Action, Detail: e.Detail})
 	}
 	link := func(before int64) string {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/coretax/coretax/internal/calendar"
 	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/notify"
 )
@@ -58,7 +59,7 @@ func (s *server) outbox(w http.ResponseWriter, r *http.Request) error {
 	now := time.Now()
 	for _, m := range msgs {
 		p.Messages = append(p.Messages, messageView{
-			ID: m.ID, Created: m.CreatedAt.In(notify.WIB).Format("2006-01-02 15:04:05 MST"),
+			ID: m.ID, Created: m.CreatedAt.In(calendar.WIB).Format("2006-01-02 15:04:05 MST"),
 			Channel: string(m.Channel), To: m.To, Subject: m.Subject, Body: m.Body, Purpose: m.Purpose,
 			Status: string(m.Status), Sent: m.Status == notify.Sent, Attempts: m.Attempts, LastError: m.LastError,
 			Delivery: notify.Describe(m, now),

@@ -2,11 +2,13 @@ package web
 
 import (
 	"fmt"
-	"github.com/coretax/coretax/internal/httpmw"
 	"net/http"
 	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/coretax/coretax/internal/calendar"
+	"github.com/coretax/coretax/internal/httpmw"
 
 	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/registration"
@@ -212,10 +214,8 @@ func timestamp(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(wib).Format("2006-01-02 15:04 WIB")
+	return t.In(calendar.WIB).Format("2006-01-02 15:04 WIB")
 }
-
-var wib = time.FixedZone("WIB", 7*60*60)
 
 var relationChoices = choices("Choose the relation",
 	"director", "Director (direktur)",

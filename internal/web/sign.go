@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/coretax/coretax/internal/actor"
+	"github.com/coretax/coretax/internal/calendar"
 	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/roles"
 	"github.com/coretax/coretax/internal/signing"
@@ -180,7 +181,7 @@ func (s *server) signResult(w http.ResponseWriter, r *http.Request) error {
 	p := signResultPage{page: s.newPage(w, r, "Document signed", "sign"),
 		ID: v.PublicID, DocType: string(v.DocType), DocHash: v.DocHash,
 		SignerName: v.SignerName, SignerNPWP: v.SignerNPWP, ActingName: v.ActingForName, ActingNPWP: v.ActingForNPWP,
-		Serial: v.Certificate.Serial, SignedAt: v.SignedAt.In(wibZone).Format("2006-01-02 15:04:05 MST"),
+		Serial: v.Certificate.Serial, SignedAt: v.SignedAt.In(calendar.WIB).Format("2006-01-02 15:04:05 MST"),
 		LogIndex: "none", BundleURL: "/api/v1/signatures/" + v.PublicID + "/bundle"}
 	if v.LogIndex >= 0 {
 		p.LogIndex = strconv.FormatInt(v.LogIndex, 10)

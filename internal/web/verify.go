@@ -5,11 +5,10 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/coretax/coretax/internal/calendar"
 	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/signing"
 )
-
-var wibZone = time.FixedZone("WIB", 7*60*60)
 
 type verifyPage struct {
 	page
@@ -53,15 +52,15 @@ func (s *server) verify(w http.ResponseWriter, r *http.Request) error {
 	c := v.Certificate
 	p := verifyPage{page: s.newPage(w, r, "Signature "+v.PublicID, "verify"),
 		ID: v.PublicID, DocType: string(v.DocType), DocHash: v.DocHash,
-		SignedAt:   v.SignedAt.In(wibZone).Format("2006-01-02 15:04:05 MST"),
+		SignedAt:   v.SignedAt.In(calendar.WIB).Format("2006-01-02 15:04:05 MST"),
 		SignerName: v.SignerName, SignerNPWP: v.SignerNPWP, ActingName: v.ActingForName, ActingNPWP: v.ActingForNPWP,
 		Serial: c.Serial, Subject: c.Subject,
-		ValidFrom: c.NotBefore.In(wibZone).Format(time.DateOnly), ValidUntil: c.NotAfter.In(wibZone).Format(time.DateOnly),
+		ValidFrom: c.NotBefore.In(calendar.WIB).Format(time.DateOnly), ValidUntil: c.NotAfter.In(calendar.WIB).Format(time.DateOnly),
 		StatusAtSigning: string(c.StatusAt(v.SignedAt)), StatusNow: string(c.StatusAt(time.Now())),
 		LogIndex: "none", Log: b.Log, Checks: checks, Passed: signing.Passed(checks),
 		BundleURL: "/api/v1/signatures/" + v.PublicID + "/bundle"}
 	if !c.EndedAt.IsZero() {
-		p.Ended = c.EndedAt.In(wibZone).Format(time.DateOnly) + " (" + c.EndReason + ")"
+		p.Ended = c.EndedAt.In(calendar.WIB).Format(time.DateOnly) + " (" + c.EndReason + ")"
 	}
 	if v.LogIndex >= 0 {
 		p.LogIndex = strconv.FormatInt(v.LogIndex, 10)

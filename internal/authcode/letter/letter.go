@@ -9,6 +9,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/coretax/coretax/internal/calendar"
 	"github.com/signintech/gopdf"
 	"golang.org/x/image/font/gofont/gobold"
 	"golang.org/x/image/font/gofont/goregular"
@@ -25,8 +26,6 @@ type Letter struct {
 	IssuedAt    time.Time
 	Verified    string // how the identity was verified
 }
-
-var wib = time.FixedZone("WIB", 7*60*60)
 
 // Write writes the letter as an A4 PDF.
 func Write(w io.Writer, l Letter) error {
@@ -60,7 +59,7 @@ func Write(w io.Writer, l Letter) error {
 		y += gap
 		return nil
 	}
-	issued := l.IssuedAt.In(wib)
+	issued := l.IssuedAt.In(calendar.WIB)
 	steps := []struct {
 		font string
 		size float64
