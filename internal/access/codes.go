@@ -118,7 +118,7 @@ func (s *Service) issue(ctx context.Context, h Holder, p Purpose, ch notify.Chan
 		body = fmt.Sprintf("To set a new Coretax password for %s, open this link within %d minutes: %s\n\nIt works once. If you did not ask for it, ignore this message; your password stays as it is.",
 			h.NPWP, int(s.cfg.LinkTTL.Minutes()), link)
 	} else {
-		secret = sixDigits()
+		secret = OneTimeCode()
 		c.ExpiresAt = now.Add(s.cfg.CodeTTL)
 		subject = "Coretax " + what + " code"
 		body = fmt.Sprintf("Your Coretax %s code is %s. It expires in %d minutes and works once. Nobody from DJP will ever ask you for it.",

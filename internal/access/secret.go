@@ -127,8 +127,9 @@ func randomToken(n int) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// sixDigits returns a uniformly random 6-digit code.
-func sixDigits() string {
+// OneTimeCode returns a 6-digit one-time code from crypto/rand; every
+// module that sends codes uses it.
+func OneTimeCode() string {
 	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
 	if err != nil {
 		panic(err) // crypto/rand does not fail

@@ -3,11 +3,9 @@ package authcode
 import (
 	"context"
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"math/big"
 	"strconv"
 	"time"
 
@@ -43,15 +41,18 @@ type Config struct {
 	Kick func()
 }
 
-// DefaultConfig returns the documented parameters (doc/signing.md).
+// DefaultConfig returns the documented parameters (doc/signing.md). The
+// one-time code takes its lifetime, tries, resend gap and daily cap from
+// access's sign-in codes, so that the two never drift apart.
 func DefaultConfig(key [32]byte) Config {
+	codes := access.DefaultConfig(access.Key{})
 	return Config{
 		Key:            key,
 		Policy:         PolicyNone,
-		CodeTTL:        5 * time.Minute,
-		CodeAttempts:   5,
-		ResendGap:      60 * time.Second,
-		DailyCodes:     10,
+		CodeTTL:        codes.CodeTTL,
+		CodeAttempts:   codes.CodeAttempts,
+		ResendGap:      codes.ResendGap,
+		DailyCodes:     codes.DailyCodes,
 		VerifyAttempts: 3,
 		Threshold:      0.8,
 	}
@@ -226,14 +227,6 @@ func (s *Service) digest(holderID int64, created time.Time, code string) string 
 	return hex.EncodeToString(m.Sum(nil))
 }
 
-func sixDigits() string {
-	n, err := rand.Int(rand.Reader, big.NewInt(1000000))
-	if err != nil {
-		panic(err)
-	}
-	return fmt.Sprintf("%06d", n.Int64())
-}
-
 // newCode fills r with a fresh code and returns the message that carries
 // it, after checking the resend gap and the daily cap.
 func (s *Service) newCode(ctx context.Context, r *Request, t registration.Taxpayer, ch notify.Channel) (*notify.Message, CodeSent, error) {
@@ -254,7 +247,7 @@ func (s *Service) newCode(ctx context.Context, r *Request, t registration.Taxpay
 	if ch == notify.Email || t.Mobile == "" {
 		ch, to, masked = notify.Email, t.Email, maskEmail(t.Email)
 	}
-	code := sixDigits()
+	code := access.OneTimeCode()
 	r.CodeHash = s.digest(r.HolderID, r.CreatedAt, code)
 	r.CodeChannel = ch
 	r.CodeExpiresAt = now.Add(s.cfg.CodeTTL)
