@@ -4,20 +4,15 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base32"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/coretax/coretax/internal/actor"
 	"github.com/coretax/coretax/internal/audit"
 	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/roles"
-	"github.com/coretax/coretax/internal/translog"
 )
 
 // MaxDocument is the largest document Sign accepts.
@@ -128,19 +123,12 @@ func (s *Service) sign(ctx context.Context, key *ecdsa.PrivateKey, cert Certific
 // signWith signs doc and stores the signature with save.
 func (s *Service) signWith(ctx context.Context, key *ecdsa.PrivateKey, cert Certificate, signer, actingFor int64, family roles.Family, doc []byte,
 	save func(Signature, []byte, audit.Entry) (Signature, error)) (Signature, error) {
-	sum := sha256.Sum256(doc)
-	value, err := ecdsa.SignASN1(rand.Reader, key, sum[:])
-	if err != nil {
-		return Signature{}, fmt.Errorf("sign: %w", err)
-	}
-	sig := Signature{PublicID: newPublicID(), CertificateID: cert.ID, SignerID: signer, ActingForID: actingFor,
-		DocType: family, DocHash: hex.EncodeToString(sum[:]), Value: value, SignedAt: s.now().UTC().Truncate(time.Microsecond), LogIndex: -1}
-	record, err := translog.NewRecord(sig.PublicID, doc, strconv.FormatInt(cert.Serial, 10), sig.SignedAt).Marshal()
+	k := &Signer{svc: s, key: key, cert: cert, signer: signer, actingFor: actingFor, family: family, actor: s.entry(ctx, actingFor, "signing.sign", "")}
+	p, err := k.Prepare(doc)
 	if err != nil {
 		return Signature{}, err
 	}
-	ev := s.entry(ctx, actingFor, "signing.sign", fmt.Sprintf("%s document %s (SHA-256 %s) signed with certificate %d", family, sig.PublicID, sig.DocHash, cert.Serial))
-	return save(sig, record, ev)
+	return save(p.Signature, p.Record, p.Audit)
 }
 
 // newPublicID returns a random identifier of 20 base32 characters (100
