@@ -29,6 +29,7 @@ const (
 	RuleValue      Rule = "value"           // a value not among those allowed
 	RuleFacility   Rule = "facility"        // AddInfo/FacilityStamp/CustomDoc rules for 07/08
 	RuleNoLines    Rule = "no-lines"        // an invoice without GoodService
+	RuleRegistry   Rule = "registry"        // a party or place not in the register, a seller not PKP
 )
 
 // Problem is one rejected thing in a file or invoice. Invoice and Line are
