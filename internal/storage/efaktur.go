@@ -458,7 +458,6 @@ func (s *EFakturStore) List(ctx context.Context, f efaktur.Filter) ([]efaktur.Fa
 	return out, rows.Err()
 }
 
-
 // SetCredit implements efaktur.Store.
 func (s *EFakturStore) SetCredit(ctx context.Context, id int64, version int, c efaktur.Credit, p efaktur.Period, at time.Time, ev audit.Entry) (efaktur.Faktur, error) {
 	var f efaktur.Faktur
