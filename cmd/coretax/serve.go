@@ -14,6 +14,7 @@ import (
 	"github.com/coretax/coretax/internal/actor"
 	"github.com/coretax/coretax/internal/audit"
 	"github.com/coretax/coretax/internal/demo"
+	"github.com/coretax/coretax/internal/efaktur"
 	"github.com/coretax/coretax/internal/httpapi"
 	"github.com/coretax/coretax/internal/httpmw"
 	"github.com/coretax/coretax/internal/notify"
@@ -157,6 +158,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	fakturs := efaktur.NewService(db.EFaktur(), db.Registration(), signer, svc.roles.Policy(), time.Now, efaktur.DefaultConfig())
 	var notes []string
 	if *withDemo {
 		notes, err = loadDemo(ctx, db, svc, "http://"+displayAddr(*addr), logger)
@@ -172,10 +174,10 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	}
 	api := httpapi.New(httpapi.Config{Registration: svc.registration, Registry: svc.registry, Logger: logger, Audit: svc.audit, Roles: svc.roles,
 		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox,
-		TransLog: transLog, AuthCode: authCodes, Signing: signer})
+		TransLog: transLog, AuthCode: authCodes, Signing: signer, EFaktur: fakturs})
 	pages, err := web.New(web.Config{Registration: svc.registration, Logger: logger, DemoNotes: notes, Audit: svc.audit,
 		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox, Roles: svc.roles,
-		AuthCode: authCodes, Signing: signer})
+		AuthCode: authCodes, Signing: signer, EFaktur: fakturs})
 	if err != nil {
 		return err
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/coretax/coretax/internal/access"
 	"github.com/coretax/coretax/internal/audit"
 	"github.com/coretax/coretax/internal/authcode"
+	"github.com/coretax/coretax/internal/efaktur"
 	"github.com/coretax/coretax/internal/registration"
 	"github.com/coretax/coretax/internal/registry"
 	"github.com/coretax/coretax/internal/roles"
@@ -72,6 +73,8 @@ type Config struct {
 	// Signing signs documents and serves signatures and certificate
 	// status. When nil, those routes answer 503.
 	Signing *signing.Service
+	// EFaktur serves VAT invoices (/taxpayers/{npwp}/efaktur/...).
+	EFaktur *efaktur.Service
 }
 
 // server holds the dependencies of the handlers.

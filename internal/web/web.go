@@ -24,6 +24,7 @@ import (
 	"github.com/coretax/coretax/internal/actor"
 	"github.com/coretax/coretax/internal/audit"
 	"github.com/coretax/coretax/internal/authcode"
+	"github.com/coretax/coretax/internal/efaktur"
 	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/httpmw"
 	"github.com/coretax/coretax/internal/registration"
@@ -68,6 +69,8 @@ type Config struct {
 	// Signing serves the public verification page of signatures. When
 	// nil, that page answers 503.
 	Signing *signing.Service
+	// EFaktur serves the e-Faktur pages (/taxpayers/{npwp}/efaktur/...).
+	EFaktur *efaktur.Service
 }
 
 // server holds the dependencies of the handlers.
