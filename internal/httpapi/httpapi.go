@@ -95,6 +95,8 @@ type server struct {
 	translog *translog.Service
 	authcode *authcode.Service
 	signing  *signing.Service
+	// efaktur serves VAT invoices; nil answers 503.
+	efaktur *efaktur.Service
 }
 
 // route is one entry of the API: a method and a ServeMux path pattern.
@@ -193,6 +195,7 @@ func New(cfg Config) http.Handler {
 	s.translog = cfg.TransLog
 	s.authcode = cfg.AuthCode
 	s.signing = cfg.Signing
+	s.efaktur = cfg.EFaktur
 	s.access, s.insecureCookies = cfg.Access, cfg.InsecureCookies
 	if s.logger == nil {
 		s.logger = slog.Default()
