@@ -21,6 +21,7 @@ import (
 	"github.com/coretax/coretax/internal/registration"
 	"github.com/coretax/coretax/internal/registry"
 	"github.com/coretax/coretax/internal/roles"
+	"github.com/coretax/coretax/internal/signing"
 	"github.com/coretax/coretax/internal/storage"
 	"github.com/coretax/coretax/internal/web"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -161,7 +162,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	fakturs := efaktur.NewService(db.EFaktur(), db.Registration(), signer, svc.roles.Policy(), time.Now, efaktur.DefaultConfig())
 	var notes []string
 	if *withDemo {
-		notes, err = loadDemo(ctx, db, svc, "http://"+displayAddr(*addr), logger)
+		notes, err = loadDemo(ctx, db, svc, signer, fakturs, "http://"+displayAddr(*addr), logger)
 		if err != nil {
 			return err
 		}
@@ -267,8 +268,9 @@ func newServices(db *storage.DB) services {
 }
 
 // loadDemo loads the demo world into an empty database and returns the
-// notes to print; on a database with data it loads nothing.
-func loadDemo(ctx context.Context, db *storage.DB, svc services, baseURL string, logger *slog.Logger) ([]string, error) {
+// notes to print; on a database with data it loads nothing. With the
+// signing and e-Faktur services it also loads the demo fakturs.
+func loadDemo(ctx context.Context, db *storage.DB, svc services, sig *signing.Service, fakturs *efaktur.Service, baseURL string, logger *slog.Logger) ([]string, error) {
 	empty, err := db.IsEmpty(ctx)
 	if err != nil {
 		return nil, err
@@ -277,7 +279,8 @@ func loadDemo(ctx context.Context, db *storage.DB, svc services, baseURL string,
 		logger.Warn("--demo: the database already holds data; the demo world is loaded only into an empty one, so serving what is there", "database", db.String())
 		return nil, nil
 	}
-	w, err := demo.Load(ctx, demo.Services{Registry: svc.registry, Registration: svc.registration, Access: svc.access, Roles: svc.roles})
+	w, err := demo.Load(ctx, demo.Services{Registry: svc.registry, Registration: svc.registration, Access: svc.access, Roles: svc.roles,
+		Signing: sig, EFaktur: fakturs})
 	if err != nil {
 		return nil, err
 	}

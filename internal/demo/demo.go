@@ -7,7 +7,9 @@
 // director (whose passport is in the immigration registry) as main PIC, a
 // Balinese commissioner and two places of business; a resident employee
 // and a freelance designer in Denpasar; and an individual villa owner in
-// Gianyar.
+// Gianyar. When the e-Faktur and signing services are given, the villa
+// owner is also a PKP, the director holds a signing certificate and the
+// company has issued fakturs to the villa owner (efaktur.go).
 package demo
 
 import (
@@ -18,9 +20,11 @@ import (
 
 	"github.com/coretax/coretax/internal/access"
 	"github.com/coretax/coretax/internal/actor"
+	"github.com/coretax/coretax/internal/efaktur"
 	"github.com/coretax/coretax/internal/registration"
 	"github.com/coretax/coretax/internal/registry"
 	"github.com/coretax/coretax/internal/roles"
+	"github.com/coretax/coretax/internal/signing"
 )
 
 //go:embed data/*.csv
@@ -35,6 +39,11 @@ type Services struct {
 	// Roles, when set with Access, gives the demo officer every officer
 	// role.
 	Roles *roles.Service
+	// Signing and EFaktur, when both set, give the director a signing
+	// certificate (passphrase DirectorPassphrase) and the company fakturs
+	// to the villa owner, who is made a PKP.
+	Signing *signing.Service
+	EFaktur *efaktur.Service
 }
 
 // World names what was loaded, for the notes printed on start.
@@ -45,6 +54,9 @@ type World struct {
 	Designer   registration.Taxpayer
 	VillaOwner registration.Taxpayer
 	Branch     registration.PlaceOfBusiness
+	// Fakturs are the demo fakturs from the company to the villa owner,
+	// when the e-Faktur part was loaded.
+	Fakturs []efaktur.Faktur
 	// Accounts are the demo logins, with their passwords.
 	Accounts []Account
 }
@@ -153,6 +165,9 @@ func Load(ctx context.Context, s Services) (World, error) {
 		})
 		return e
 	})
+	if err == nil && s.Signing != nil && s.EFaktur != nil {
+		err = loadFakturs(ctx, s, &w)
+	}
 	if err == nil && s.Access != nil {
 		err = loadAccounts(ctx, s.Access, s.Roles, &w)
 	}
@@ -209,6 +224,14 @@ func (w World) Notes(baseURL string) []string {
 		fmt.Sprintf("Register a taxpayer; try the unregistered NIK 5171016308950003 to see a registry mismatch: %s/register", baseURL),
 		fmt.Sprintf("The API (described at %[1]s/api/v1/openapi.yaml), signed in as the director: curl -c jar -H 'Content-Type: application/json' -d '{\"login\":\"%[2]s\",\"password\":\"gruber villa sunrise\"}' %[1]s/api/v1/access/login && curl -b jar %[1]s/api/v1/taxpayers/%[3]s/profile", baseURL, w.Director.NPWP, w.Company.NPWP),
 		"Check identifiers offline: go run ./cmd/coretax id check 5104050502680001 013121660091000",
+	}
+	if len(w.Fakturs) > 0 {
+		draft := w.Fakturs[len(w.Fakturs)-1].ID
+		notes = append(notes,
+			fmt.Sprintf("e-Faktur: the company has issued fakturs to the villa owner (a PKP in the demo); signed in as the director and acting for the company, list them at %[1]s/api/v1/taxpayers/%[2]s/efaktur/fakturs and export a period with %[1]s/api/v1/taxpayers/%[2]s/efaktur/export?format=csv (or xml, json, pdf.zip)", baseURL, w.Company.NPWP),
+			fmt.Sprintf("Sign fakturs as the director: approving, amending and cancelling ask for the director's signing passphrase %q. Faktur %d is a draft waiting for approval: curl -b jar -H 'Content-Type: application/json' -d '{\"fakturs\":[{\"id\":%d,\"version\":1}],\"passphrase\":\"%s\"}' %s/api/v1/taxpayers/%s/efaktur/fakturs/approve (after POST %s/api/v1/access/acting-for with {\"npwp\":\"%s\"})",
+				DirectorPassphrase, draft, draft, DirectorPassphrase, baseURL, w.Company.NPWP, baseURL, w.Company.NPWP),
+			fmt.Sprintf("The villa owner sees them as input fakturs and credits them: %s/api/v1/taxpayers/%s/efaktur/fakturs?side=input", baseURL, w.VillaOwner.NPWP))
 	}
 	if len(w.Accounts) > 0 {
 		for _, a := range w.Accounts {
