@@ -2,6 +2,7 @@ package pph21
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/coretax/coretax/internal/errs"
@@ -26,10 +27,37 @@ const (
 	NonEmployee Method = "non-employee"
 	// PPh26 is 20 % of gross (or a treaty rate) for a non-resident.
 	PPh26 Method = "pph26"
+	// Severance is the final PPh 21 on severance pay (uang pesangon) paid
+	// at once, in the layers of PP 68/2009.
+	Severance Method = "severance"
+	// LumpSum is the final PPh 21 on a pension benefit, THT or JHT paid in
+	// a lump sum, in the layers of PP 68/2009.
+	LumpSum Method = "lump-sum"
 )
 
 // Methods lists every method.
-var Methods = []Method{TERMonthly, Daily, Annual, NonEmployee, PPh26}
+var Methods = []Method{TERMonthly, Daily, Annual, NonEmployee, PPh26, Severance, LumpSum}
+
+// methodList is Methods for messages.
+const methodList = "ter-monthly, daily, annual, non-employee, pph26, severance, lump-sum"
+
+// Employee is the kind of employment a DTP test needs.
+type Employee string
+
+// The kinds of employee.
+const (
+	Permanent    Employee = "permanent"
+	NonPermanent Employee = "non-permanent"
+)
+
+// Excluded is a payment made with the gross that is not taxable income of
+// the recipient (an at-cost reimbursement of travel costs, for instance):
+// it is taken out of the gross and shown as excluded with Reason.
+type Excluded struct {
+	Name   string
+	Amount money.Amount
+	Reason string
+}
 
 // Input is one computation's facts. Amounts are never negative.
 type Input struct {
@@ -62,6 +90,39 @@ type Input struct {
 	// recipient is to receive, and the tax allowance added to it is iterated
 	// to a fixed point (every method but annual).
 	GrossUp bool
+
+	// Month is the tax period (masa), 1 to 12; 0 when not given. It places
+	// the payment for the DTP facilities.
+	Month int
+	// Identity is how the recipient is identified to DJP; empty means
+	// IdentityNPWP. IdentityNone brings the higher rate of UU PPh Pasal
+	// 21(5a) on every PPh 21 method.
+	Identity Identity
+	// DTP asks for the PPh 21 DTP facility of the year; Sector, KLU,
+	// Employee, RegularGross and OtherDTP are its facts. RegularGross is the
+	// fixed regular monthly gross of January or the first month of work
+	// (HasRegularGross says it was given); OtherDTP says the employee
+	// already receives another PPh 21 DTP.
+	DTP             bool
+	Sector          Sector
+	KLU             string
+	Employee        Employee
+	RegularGross    money.Amount
+	HasRegularGross bool
+	OtherDTP        bool
+	// Excluded are non-taxable items paid with Gross (or, for annual, with
+	// the year's months); they are taken out before the tax is computed.
+	Excluded []Excluded
+	// ObjectCode is the tax object code (non-employee, pph26): it sets the
+	// deemed percentage and, for PPh 26, the rate.
+	ObjectCode ObjectCode
+	// PaidBefore is what the recipient was paid earlier of the same
+	// severance or lump-sum benefit (severance, lump-sum): the PP 68/2009
+	// layers are cumulative per recipient.
+	PaidBefore money.Amount
+	// COD is the reference of the certificate of domicile (SKD) that a
+	// treaty rate needs (pph26).
+	COD string
 }
 
 // Step is one line of the explanation.
@@ -78,8 +139,13 @@ type Result struct {
 	Category Category // TER category, when one applies
 	// Rate is the TER or flat rate applied, or the highest Pasal 17 layer
 	// reached.
-	Rate      Rate
+	Rate Rate
+	// Tax is the tax due on the payment. Withheld is what the payer
+	// withholds from the recipient and DTP what the government bears
+	// (PMK 10/2025, PMK 105/2025): Tax = Withheld + DTP.
 	Tax       money.Amount
+	Withheld  money.Amount
+	DTP       money.Amount
 	Steps     []Step
 	Citations []string
 }
@@ -102,13 +168,23 @@ func (r *Result) cite(s Source) {
 }
 
 // ParseStatus returns s as a Status if it is one of TK/0..TK/3, K/0..K/3.
+// K/I/x and HB/x are refused with the reason (statusRefusals).
 func ParseStatus(s string) (Status, error) {
 	st := Status(strings.ToUpper(strings.TrimSpace(s)))
 	if _, ok := ptkpTables[len(ptkpTables)-1].ByStatus[st]; ok {
 		return st, nil
 	}
-	return "", errs.InvalidFields("bad PTKP status",
-		errs.Field("status", s, "use one of TK/0, TK/1, TK/2, TK/3, K/0, K/1, K/2, K/3"))
+	return "", errs.InvalidFields("bad PTKP status", errs.Field("status", s, "%s", statusFix(string(st))))
+}
+
+// statusFix is the fix for a status that is not held.
+func statusFix(st string) string {
+	for _, r := range statusRefusals {
+		if strings.HasPrefix(st, r.Prefix) {
+			return r.Fix
+		}
+	}
+	return "use one of TK/0, TK/1, TK/2, TK/3, K/0, K/1, K/2, K/3"
 }
 
 // Compute computes the tax for in.
@@ -116,10 +192,25 @@ func Compute(in Input) (Result, error) {
 	if err := validate(in); err != nil {
 		return Result{}, err
 	}
+	var (
+		r   Result
+		err error
+	)
 	if in.GrossUp {
-		return grossUp(in)
+		r, err = grossUp(in)
+	} else {
+		r, err = compute(in)
 	}
-	return compute(in)
+	if err != nil {
+		return Result{}, err
+	}
+	r.Withheld = r.Tax
+	if in.DTP {
+		if err := applyDTP(&r, in); err != nil {
+			return Result{}, err
+		}
+	}
+	return r, nil
 }
 
 // maxGrossUpRounds bounds the gross-up iteration. The allowance rises
@@ -164,6 +255,12 @@ func compute(in Input) (Result, error) {
 		err error
 	)
 	r.Method = in.Method
+	if in.Method != Annual && len(in.Excluded) > 0 {
+		r.step("gross paid", in.Gross, "")
+		if in.Gross, err = exclude(&r, "gross", in.Gross, in.Excluded); err != nil {
+			return Result{}, err
+		}
+	}
 	switch in.Method {
 	case TERMonthly:
 		err = terMonthly(&r, in)
@@ -175,28 +272,63 @@ func compute(in Input) (Result, error) {
 		err = nonEmployee(&r, in)
 	case PPh26:
 		err = pph26(&r, in)
+	case Severance:
+		err = final(&r, in, "severance layers", severanceTables)
+	case LumpSum:
+		err = final(&r, in, "lump-sum layers", lumpSumTables)
 	}
 	if err != nil {
 		return Result{}, err
 	}
+	// The annual method applies the higher rate itself, before it takes
+	// off what was withheld earlier; PPh 26 is not PPh 21.
+	if in.Method != Annual && in.Method != PPh26 && in.Identity == IdentityNone {
+		if r.Tax, err = surcharge(&r, in.Year, r.Tax); err != nil {
+			return Result{}, err
+		}
+	}
 	return r, nil
 }
+
+// exclude takes the non-taxable items out of gross, one step each, and
+// returns the taxable gross. field names the member gross comes from.
+func exclude(r *Result, field string, gross money.Amount, items []Excluded) (money.Amount, error) {
+	var total money.Amount
+	for _, x := range items {
+		reason := x.Reason
+		if reason == "" {
+			reason = defaultExcludedReason
+		}
+		r.step(fmt.Sprintf("excluded: %s (%s)", x.Name, reason), x.Amount, "")
+		var err error
+		if total, err = total.Add(x.Amount); err != nil {
+			return 0, err
+		}
+	}
+	if total > gross {
+		return 0, errs.InvalidFields("excluded items exceed the gross",
+			errs.Field("excluded", total.String(), "the excluded items add up to more than %s %s; give %s including the items, or fewer items", field, gross, field))
+	}
+	taxable := gross - total
+	r.step("taxable gross after exclusions", taxable, "")
+	return taxable, nil
+}
+
+// defaultExcludedReason is shown for an excluded item given without a
+// reason.
+const defaultExcludedReason = "not income of the recipient, as stated by the payer: e.g. an at-cost reimbursement of costs spent for the payer"
 
 func validate(in Input) error {
 	var fs errs.Fields
 	if in.Year < 2000 || in.Year > 9999 {
 		fs.Add("year", fmt.Sprint(in.Year), "give the tax year as four digits, e.g. 2026")
 	}
-	known := false
-	for _, m := range Methods {
-		known = known || m == in.Method
-	}
-	if !known {
-		fs.Add("method", string(in.Method), "use one of ter-monthly, daily, annual, non-employee, pph26")
+	if !slices.Contains(Methods, in.Method) {
+		fs.Add("method", string(in.Method), "use one of %s", methodList)
 	}
 	if in.Method == TERMonthly || in.Method == Annual {
 		if _, err := ParseStatus(string(in.Status)); err != nil {
-			fs.Add("status", string(in.Status), "use one of TK/0, TK/1, TK/2, TK/3, K/0, K/1, K/2, K/3")
+			fs.Add("status", string(in.Status), "%s", statusFix(string(normStatus(in.Status))))
 		}
 	}
 	if in.Gross < 0 {
@@ -224,6 +356,43 @@ func validate(in Input) error {
 	}
 	if in.HasTreatyRate && (in.TreatyRate < 0 || in.TreatyRate > Percent(20)) {
 		fs.Add("treaty_rate", in.TreatyRate.String(), "give a rate from 0 to 20 percent")
+	}
+	// A rate other than the reference needs the certificate of domicile:
+	// Coretax facility COD with the SKD number (pph21.md §11).
+	if in.HasTreatyRate && strings.TrimSpace(in.COD) == "" {
+		fs.Add("cod", "", "Tax Rate Mismatch: rate %s needs a COD reference; give the number of the certificate of domicile (SKD) in cod, or leave treaty_rate out for the PPh 26 rate", strings.TrimSuffix(in.TreatyRate.String(), "%"))
+	}
+	if in.HasTreatyRate && !in.Treaty {
+		fs.Add("treaty", "false", "a treaty_rate needs \"treaty\": true")
+	}
+	if in.Treaty && in.Method != PPh26 {
+		fs.Add("treaty", "true", "treaty rates are for PPh 26 only; use method pph26 for a non-resident")
+	}
+	if in.Month < 0 || in.Month > 12 {
+		fs.Add("month", fmt.Sprint(in.Month), "give the tax period as 1 to 12, or leave it out")
+	}
+	if in.Identity != "" && !slices.Contains(Identities, in.Identity) {
+		fs.Add("identity", string(in.Identity), "use npwp, nik (an NIK integrated with DJP) or none (neither)")
+	}
+	if in.ObjectCode != "" && in.Method != NonEmployee && in.Method != PPh26 {
+		fs.Add("object_code", string(in.ObjectCode), "object_code sets the deemed percentage for non-employee and pph26 only; leave it out for %s", in.Method)
+	}
+	if in.PaidBefore < 0 {
+		fs.Add("paid_before", in.PaidBefore.String(), "give an amount of 0 or more")
+	}
+	if in.PaidBefore != 0 && in.Method != Severance && in.Method != LumpSum {
+		fs.Add("paid_before", in.PaidBefore.String(), "paid_before is for severance and lump-sum only; leave it out")
+	}
+	for i, x := range in.Excluded {
+		if strings.TrimSpace(x.Name) == "" {
+			fs.Add(fmt.Sprintf("excluded[%d].name", i), "", "name the item, e.g. \"travel reimbursement at cost\"")
+		}
+		if x.Amount < 0 {
+			fs.Add(fmt.Sprintf("excluded[%d].amount", i), x.Amount.String(), "give an amount of 0 or more")
+		}
+	}
+	if in.DTP {
+		validateDTP(&fs, in)
 	}
 	return fs.Err("cannot compute PPh 21/26")
 }
@@ -344,12 +513,50 @@ func nonEmployee(r *Result, in Input) error {
 	}
 	r.cite(v.Source)
 	r.step("gross of this payment", in.Gross, "")
-	dpp, err := money.MulRat(in.Gross, v.DeemedPercent, 100, money.DownToRupiah)
+	deemed, law := v.DeemedPercent, v.Law
+	label := fmt.Sprintf("tax base (DPP) %d%% of gross, rounded down to a rupiah", deemed)
+	if in.ObjectCode != "" {
+		c, rule, err := objectCode(in, bp21Codes)
+		if err != nil {
+			return err
+		}
+		if rule.Use != "" {
+			return errs.InvalidFields("object code of another method",
+				errs.Field("object_code", string(in.ObjectCode), "%s is for %s: use method %s", in.ObjectCode, rule.Name, rule.Use))
+		}
+		r.cite(c.Source)
+		deemed, law = rule.Deemed, c.Law
+		label = fmt.Sprintf("tax base (DPP) %d%% of gross for %s (%s), rounded down to a rupiah", deemed, in.ObjectCode, rule.Name)
+	}
+	dpp, err := money.MulRat(in.Gross, deemed, 100, money.DownToRupiah)
 	if err != nil {
 		return err
 	}
-	r.step(fmt.Sprintf("tax base (DPP) %d%% of gross, rounded down to a rupiah", v.DeemedPercent), dpp, v.Law)
+	r.step(label, dpp, law)
 	return article17(r, in.Year, dpp)
+}
+
+// objectCode looks up in.ObjectCode in the version of table in force in
+// in.Year.
+func objectCode(in Input, table []codeVersion) (codeVersion, codeRule, error) {
+	c, err := pick("object code list", in.Year, table)
+	if err != nil {
+		return codeVersion{}, codeRule{}, errs.InvalidFields("no object code list",
+			errs.Field("object_code", string(in.ObjectCode), "the Coretax object codes are held from tax year 2025; leave object_code out for %d", in.Year))
+	}
+	rule, ok := c.Codes[in.ObjectCode]
+	if !ok {
+		codes := make([]string, 0, len(c.Codes))
+		for k, r := range c.Codes {
+			if r.Use == "" {
+				codes = append(codes, string(k))
+			}
+		}
+		slices.Sort(codes)
+		return codeVersion{}, codeRule{}, errs.InvalidFields("unknown object code",
+			errs.Field("object_code", string(in.ObjectCode), "not a %s code held; use one of %s", in.Method, strings.Join(codes, ", ")))
+	}
+	return c, rule, nil
 }
 
 func pph26(r *Result, in Input) error {
@@ -359,32 +566,104 @@ func pph26(r *Result, in Input) error {
 	}
 	r.cite(v.Source)
 	r.step("gross", in.Gross, "")
-	rate := v.Rate
+	rate, base := v.Rate, in.Gross
+	law := v.Law
+	if in.ObjectCode != "" {
+		c, rule, err := objectCode(in, pph26Codes)
+		if err != nil {
+			return err
+		}
+		r.cite(c.Source)
+		rate, law = rule.Rate, c.Law
+		if base, err = money.MulRat(in.Gross, rule.Deemed, 100, money.DownToRupiah); err != nil {
+			return err
+		}
+		r.step(fmt.Sprintf("tax base %d%% of gross for %s (%s), rounded down to a rupiah", rule.Deemed, in.ObjectCode, rule.Name), base, c.Law)
+	}
 	label := fmt.Sprintf("PPh 26 at %s, rounded down to a rupiah", rate)
 	if in.Treaty {
-		country := strings.ToUpper(in.Country)
-		tr, ok := v.Treaty[country]
+		key := TreatyKey{Country: strings.ToUpper(in.Country), Code: string(in.ObjectCode)}
+		tr, held := v.Treaty[key]
 		switch {
 		case in.HasTreatyRate:
 			tr = in.TreatyRate
-		case !ok:
+		case !held:
 			return errs.InvalidFields("no treaty rate",
-				errs.Field("treaty_rate", "", "no treaty rate for %s is held; give the rate stated with the certificate of domicile, e.g. \"10\"", country))
+				errs.Field("treaty_rate", "", "no treaty rate for %s is held; give the rate stated with the certificate of domicile, e.g. \"10\", and its number in cod", key.Country))
 		}
 		if tr < rate {
 			rate = tr
 		}
-		label = fmt.Sprintf("treaty rate for %s at %s (certificate of domicile required), rounded down to a rupiah", country, rate)
-		r.cite(Source{Law: "tax treaty with " + country + "; certificate of domicile per PER-25/PJ/2018"})
+		label = fmt.Sprintf("treaty rate for %s at %s with certificate of domicile %s, rounded down to a rupiah", key.Country, rate, in.COD)
+		law = "tax treaty with " + key.Country + "; certificate of domicile per PER-25/PJ/2018"
+		r.cite(Source{Law: law})
 	}
 	r.Rate = rate
-	tax, err := rate.apply(in.Gross)
+	tax, err := rate.apply(base)
 	if err != nil {
 		return err
 	}
 	r.Tax = tax
-	r.step(label, tax, v.Law)
+	r.step(label, tax, law)
 	return nil
+}
+
+// final applies the final PPh 21 layers of PP 68/2009 to this payment,
+// continuing from what the recipient was paid before of the same benefit
+// (the layers are cumulative per recipient, pph21.md §8).
+func final(r *Result, in Input, what string, table []finalVersion) error {
+	v, err := pick(what, in.Year, table)
+	if err != nil {
+		return errs.InvalidFields("no "+what, errs.Field("year", fmt.Sprint(in.Year), "the PP 68/2009 layers are held from tax year 2010"))
+	}
+	r.cite(v.Source)
+	r.step("gross of this payment", in.Gross, "")
+	if in.PaidBefore > 0 {
+		r.step("paid to this recipient before, already through the layers", in.PaidBefore, v.Law)
+	}
+	from := in.PaidBefore
+	to, err := from.Add(in.Gross)
+	if err != nil {
+		return err
+	}
+	var total, lower money.Amount
+	for _, l := range v.Layers {
+		upper := money.Amount(l.UpTo) * money.Rupiah
+		open := l.UpTo == 0
+		lo, hi := max(lower, from), to
+		if !open {
+			hi = min(hi, upper)
+		}
+		if hi > lo {
+			t, err := l.Rate.apply(hi - lo)
+			if err != nil {
+				return err
+			}
+			if total, err = total.Add(t); err != nil {
+				return err
+			}
+			r.Rate = l.Rate
+			r.step(fmt.Sprintf("final %s × %s (%s)", l.Rate, (hi-lo).Display(), layerName(lower, l)), t, v.Law)
+		}
+		if open || to <= upper {
+			break
+		}
+		lower = upper
+	}
+	r.Tax = total
+	r.step("final PPh 21", total, "")
+	return nil
+}
+
+// layerName describes a layer: "above Rp50.000.000 up to Rp100.000.000".
+func layerName(lower money.Amount, l layer) string {
+	switch {
+	case l.UpTo == 0:
+		return "above " + lower.Display()
+	case lower == 0:
+		return "up to " + (money.Amount(l.UpTo) * money.Rupiah).Display()
+	}
+	return fmt.Sprintf("above %s up to %s", lower.Display(), (money.Amount(l.UpTo) * money.Rupiah).Display())
 }
 
 func annual(r *Result, in Input) error {
@@ -407,6 +686,11 @@ func annual(r *Result, in Input) error {
 		}
 	}
 	r.step("annual gross (12 months)", gross, "")
+	if len(in.Excluded) > 0 {
+		if gross, err = exclude(r, "the sum of months", gross, in.Excluded); err != nil {
+			return err
+		}
+	}
 
 	withheld := in.Withheld
 	var earlier Result
@@ -423,6 +707,11 @@ func annual(r *Result, in Input) error {
 			t, err := rate.apply(m)
 			if err != nil {
 				return err
+			}
+			if in.Identity == IdentityNone {
+				if t, err = surchargeOf(in.Year, t); err != nil {
+					return err
+				}
 			}
 			if withheld, err = withheld.Add(t); err != nil {
 				return err
@@ -458,10 +747,18 @@ func annual(r *Result, in Input) error {
 		return err
 	}
 	yearTax := r.Tax
+	if in.Identity == IdentityNone {
+		if yearTax, err = surcharge(r, in.Year, yearTax); err != nil {
+			return err
+		}
+	}
 	r.Citations = append(r.Citations, earlier.Citations...)
-	if in.HasWithheld {
+	switch {
+	case in.HasWithheld:
 		r.step("less PPh 21 withheld earlier in the year (as given)", withheld, "PMK 168/2023")
-	} else {
+	case in.Identity == IdentityNone:
+		r.step("less PPh 21 withheld January to November (TER on the first 11 months, each 20% higher)", withheld, "PMK 168/2023")
+	default:
 		r.step("less PPh 21 withheld January to November (TER on the first 11 months)", withheld, "PMK 168/2023")
 	}
 	r.Tax = yearTax - withheld

@@ -28,7 +28,29 @@ type inputJSON struct {
 	Treaty              bool     `json:"treaty"`
 	TreatyRate          *string  `json:"treaty_rate"`
 	GrossUp             bool     `json:"gross_up"`
+
+	Month        int            `json:"month"`
+	Identity     string         `json:"identity"`
+	DTP          bool           `json:"dtp"`
+	Sector       string         `json:"sector"`
+	KLU          string         `json:"klu"`
+	Employee     string         `json:"employee"`
+	RegularGross *string        `json:"regular_gross"`
+	OtherDTP     bool           `json:"other_dtp"`
+	Excluded     []excludedJSON `json:"excluded"`
+	ObjectCode   string         `json:"object_code"`
+	PaidBefore   *string        `json:"paid_before"`
+	COD          string         `json:"cod"`
 }
+
+type excludedJSON struct {
+	Name   string  `json:"name"`
+	Amount *string `json:"amount"`
+	Reason string  `json:"reason"`
+}
+
+// members lists the input members for the unknown-member message.
+const members = "year, status, method, gross, months, withheld, pension_contribution, country, treaty, treaty_rate, cod, gross_up, month, identity, dtp, sector, klu, employee, regular_gross, other_dtp, excluded, object_code, paid_before"
 
 // maxInput bounds the JSON read, far above any real input.
 const maxInput = 1 << 20
@@ -63,6 +85,16 @@ func ParseInput(r io.Reader) (Input, error) {
 		Country: strings.ToUpper(strings.TrimSpace(j.Country)),
 		Treaty:  j.Treaty,
 		GrossUp: j.GrossUp,
+
+		Month:      j.Month,
+		Identity:   Identity(strings.ToLower(strings.TrimSpace(j.Identity))),
+		DTP:        j.DTP,
+		Sector:     Sector(strings.ToLower(strings.TrimSpace(j.Sector))),
+		KLU:        strings.TrimSpace(j.KLU),
+		Employee:   Employee(strings.ToLower(strings.TrimSpace(j.Employee))),
+		OtherDTP:   j.OtherDTP,
+		ObjectCode: ObjectCode(strings.TrimSpace(j.ObjectCode)),
+		COD:        strings.TrimSpace(j.COD),
 	}
 	amount := func(field string, s *string) money.Amount {
 		if s == nil {
@@ -79,12 +111,12 @@ func ParseInput(r io.Reader) (Input, error) {
 		return a
 	}
 	if j.Method == "" {
-		fs.Add("method", "", "give one of ter-monthly, daily, annual, non-employee, pph26")
+		fs.Add("method", "", "give one of %s", methodList)
 	}
 	if j.Status != "" {
 		st, err := ParseStatus(j.Status)
 		if err != nil {
-			fs.Add("status", j.Status, "use one of TK/0, TK/1, TK/2, TK/3, K/0, K/1, K/2, K/3")
+			fs.Add("status", j.Status, "%s", statusFix(strings.ToUpper(strings.TrimSpace(j.Status))))
 		}
 		in.Status = st
 	} else if in.Method == TERMonthly || in.Method == Annual {
@@ -103,6 +135,20 @@ func ParseInput(r io.Reader) (Input, error) {
 	in.Withheld = amount("withheld", j.Withheld)
 	in.HasWithheld = j.Withheld != nil
 	in.PensionContribution = amount("pension_contribution", j.PensionContribution)
+	in.RegularGross = amount("regular_gross", j.RegularGross)
+	in.HasRegularGross = j.RegularGross != nil
+	in.PaidBefore = amount("paid_before", j.PaidBefore)
+	for i, x := range j.Excluded {
+		field := fmt.Sprintf("excluded[%d].amount", i)
+		if x.Amount == nil {
+			fs.Add(field, "", "give the item's amount as a decimal string, e.g. \"750000\"")
+		}
+		in.Excluded = append(in.Excluded, Excluded{
+			Name:   strings.TrimSpace(x.Name),
+			Amount: amount(field, x.Amount),
+			Reason: strings.TrimSpace(x.Reason),
+		})
+	}
 	if j.TreatyRate != nil {
 		rate, err := ParseRate(*j.TreatyRate)
 		if err != nil {
@@ -169,7 +215,7 @@ func jsonError(err error) error {
 		return errs.InvalidFields("bad input", errs.Field("input", "", "not valid JSON at byte %d: %v", se.Offset, err))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
-		return errs.InvalidFields("bad input", errs.Field(name, "", "unknown member; the members are year, status, method, gross, months, withheld, pension_contribution, country, treaty, treaty_rate, gross_up"))
+		return errs.InvalidFields("bad input", errs.Field(name, "", "unknown member; the members are %s", members))
 	case errors.Is(err, io.EOF):
 		return errs.InvalidFields("bad input", errs.Field("input", "", "empty; give one JSON object, see coretax pph21 --help"))
 	}

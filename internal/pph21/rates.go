@@ -74,8 +74,8 @@ type ptkpVersion struct {
 // taxpayer, Rp 4,500,000 for being married and for each of at most three
 // dependants), applying from tax year 2016. The TER category of each status
 // is PP 58/2023 Pasal 2(4) and only matters from 1 Jan 2024, when TER starts
-// (pph21.md §2: sure). K/I (combined income of husband and wife) is not in
-// the notes and is not offered.
+// (pph21.md §2: sure). K/I (combined income of husband and wife) and HB
+// (pisah harta) are refused with the reason in statusRefusals.
 var ptkpTables = []ptkpVersion{{
 	Source: Source{From: day(2016, 1, 1), Law: "PMK 101/PMK.010/2016; TER category: PP 58/2023 Pasal 2(4)", Sure: true},
 	ByStatus: map[Status]ptkpStatus{
@@ -224,11 +224,19 @@ var nonEmployeeTables = []nonEmployeeVersion{{
 type pph26Version struct {
 	Source
 	Rate Rate
-	// Treaty holds treaty rates by ISO 3166-1 alpha-3 country code. The
-	// domain notes give no treaty rate for any country, so it is empty and
-	// a treaty rate must be given with the input from the certificate of
-	// domicile (pph21.md §11).
-	Treaty map[string]Rate
+	// Treaty holds treaty rates by country of residence and income type.
+	// The domain notes give no treaty rate for any country, so it is empty
+	// and a treaty rate must come with the input together with the
+	// reference of the certificate of domicile (pph21.md §11).
+	Treaty map[TreatyKey]Rate
+}
+
+// TreatyKey names one treaty rate: the ISO 3166-1 alpha-3 code of the
+// country of residence and the PPh 26 tax object code of the income
+// ("27-103-01" royalties, "27-101-01" dividends, ...).
+type TreatyKey struct {
+	Country string
+	Code    string
 }
 
 // pph26Tables: PPh 26, 20 % of gross for non-residents, UU PPh Pasal 26(1)
@@ -237,7 +245,7 @@ type pph26Version struct {
 var pph26Tables = []pph26Version{{
 	Source: Source{From: day(2009, 1, 1), Law: "UU PPh Pasal 26(1); treaty relief PER-25/PJ/2018", Sure: true},
 	Rate:   Percent(20),
-	Treaty: map[string]Rate{},
+	Treaty: map[TreatyKey]Rate{},
 }}
 
 // pick returns the version of a table in force on 1 January of year, or an
@@ -254,3 +262,230 @@ func pick[T interface{ src() Source }](what string, year int, versions []T) (T, 
 }
 
 func (s Source) src() Source { return s }
+
+// statusRefusals explains the PTKP statuses that the domain notes name but
+// for which withholding has no PTKP to apply (pph21.md §2). The message is
+// the fix shown to the payroll clerk.
+var statusRefusals = []struct {
+	Prefix, Fix string
+}{
+	{"K/I/", "K/I (a wife's income combined with her husband's) is settled in the husband's annual return, not by withholding, and no PTKP for it is held; withhold a married woman employee as TK/0, or as K/0..K/3 when she has a statement that her husband has no income (pph21.md §2)"},
+	{"HB/", "HB (pisah harta, separate property) is in the Coretax XSD but cannot be chosen in the BPMP, BP21 and BPA1 templates, and no PTKP for it is held; withhold a married woman employee as TK/0, or as K/0..K/3 when she has a statement that her husband has no income (pph21.md §2)"},
+}
+
+// Identity says how the recipient is identified to DJP, which decides the
+// higher rate of UU PPh Pasal 21(5a) and the DTP criterion.
+type Identity string
+
+// The identities.
+const (
+	// IdentityNPWP: the recipient has an NPWP.
+	IdentityNPWP Identity = "npwp"
+	// IdentityNIK: the recipient is identified by an NIK administered by
+	// Dukcapil and integrated with DJP's system (NIK as NPWP).
+	IdentityNIK Identity = "nik"
+	// IdentityNone: neither an NPWP nor an integrated NIK.
+	IdentityNone Identity = "none"
+)
+
+// Identities lists every identity.
+var Identities = []Identity{IdentityNPWP, IdentityNIK, IdentityNone}
+
+type surchargeVersion struct {
+	Source
+	// Percent is the share of the normal tax added: the tax is
+	// (100 + Percent) % of the normal tax, i.e. the rate × 1.2.
+	Percent int64
+}
+
+// surchargeTables: UU PPh Pasal 21(5a): recipients without an NPWP are
+// withheld at a rate 20 % higher than the normal rate (120 % of the tax).
+// PENG-6/PJ.09/2024 point 7: not applied to a recipient identified by an
+// NIK administered by Dukcapil and integrated with DJP's system, so it only
+// reaches residents with neither (pph21.md §9: the law sure, the
+// multiply-by-1.2 reading likely). The paragraph came with UU 36/2008, in
+// force from 2009.
+var surchargeTables = []surchargeVersion{{
+	Source:  Source{From: day(2009, 1, 1), Law: "UU PPh Pasal 21(5a); NIK integrated with DJP exempt per PENG-6/PJ.09/2024", Sure: true},
+	Percent: 20,
+}}
+
+// Sector is a business sector that PPh 21 DTP facilities name.
+type Sector string
+
+// The DTP sectors of PMK 10/2025, PMK 72/2025 and PMK 105/2025.
+const (
+	SectorFootwear       Sector = "footwear"
+	SectorTextileApparel Sector = "textile-apparel"
+	SectorFurniture      Sector = "furniture"
+	SectorLeather        Sector = "leather"
+	SectorTourism        Sector = "tourism"
+)
+
+// Sectors lists every sector.
+var Sectors = []Sector{SectorFootwear, SectorTextileApparel, SectorFurniture, SectorLeather, SectorTourism}
+
+// dtpVersion is one PPh 21 DTP (ditanggung pemerintah) facility: the tax
+// of eligible employees is borne by the government for the tax periods
+// (masa) that overlap [From, To).
+type dtpVersion struct {
+	Source
+	// Sectors are the employer's sectors, each defined by the KLU codes
+	// in the regulation's Lampiran A.
+	Sectors []Sector
+	// MaxMonthlyGross caps the fixed regular monthly gross of a permanent
+	// employee (tested in January or the first month of work) and the
+	// monthly gross of a non-permanent employee paid monthly.
+	MaxMonthlyGross money.Amount
+	// MaxDailyAverage caps the average daily wage of a non-permanent
+	// employee paid daily, weekly, per unit or lump sum.
+	MaxDailyAverage money.Amount
+}
+
+// dtpTables: PPh 21 DTP facilities (pph21.md §10, all sure). Criteria:
+// employer's KLU in Lampiran A; permanent employees with an NPWP or an NIK
+// integrated with DJP and fixed regular gross ≤ Rp 10,000,000 a month;
+// non-permanent employees with an average daily wage ≤ Rp 500,000 or
+// monthly pay ≤ Rp 10,000,000; not receiving another PPh 21 DTP; final
+// income excluded. The KLU lists of Lampiran A are not in the notes.
+var dtpTables = []dtpVersion{
+	{
+		Source:          Source{From: day(2025, 1, 1), To: day(2026, 1, 1), Law: "PMK 10/2025 (PPh 21 DTP, masa January–December 2025)", Sure: true},
+		Sectors:         []Sector{SectorFootwear, SectorTextileApparel, SectorFurniture, SectorLeather},
+		MaxMonthlyGross: 10_000_000 * money.Rupiah,
+		MaxDailyAverage: 500_000 * money.Rupiah,
+	},
+	{
+		// PMK 72/2025 adds tourism from 28 Oct 2025; read here as covering
+		// every masa that contains a day on or after that date, so October
+		// 2025 is in (the notes give the date, not the first masa).
+		Source:          Source{From: day(2025, 10, 28), To: day(2026, 1, 1), Law: "PMK 72/2025 amending PMK 10/2025 (tourism, from 28 October 2025)", Sure: true},
+		Sectors:         []Sector{SectorTourism},
+		MaxMonthlyGross: 10_000_000 * money.Rupiah,
+		MaxDailyAverage: 500_000 * money.Rupiah,
+	},
+	{
+		Source:          Source{From: day(2026, 1, 1), To: day(2027, 1, 1), Law: "PMK 105/2025 (PPh 21 DTP, masa January–December 2026)", Sure: true},
+		Sectors:         []Sector{SectorFootwear, SectorTextileApparel, SectorFurniture, SectorLeather, SectorTourism},
+		MaxMonthlyGross: 10_000_000 * money.Rupiah,
+		MaxDailyAverage: 500_000 * money.Rupiah,
+	},
+}
+
+// finalVersion is a set of final PPh 21 layers on a lump sum.
+type finalVersion struct {
+	Source
+	Layers []layer
+}
+
+// severanceTables: final PPh 21 on severance pay (uang pesangon) paid at
+// once, on the cumulative gross per recipient: up to Rp 50,000,000 0 %,
+// to Rp 100,000,000 5 %, to Rp 500,000,000 15 %, above 25 % (PP 68/2009;
+// pph21.md §8: likely). The notes do not give the regulation's start; it
+// is held from tax year 2010, the first year after it was issued.
+var severanceTables = []finalVersion{{
+	Source: Source{From: day(2010, 1, 1), Law: "PP 68/2009 (final PPh 21 on uang pesangon)", Sure: false},
+	Layers: []layer{
+		{50_000_000, 0},
+		{100_000_000, Percent(5)},
+		{500_000_000, Percent(15)},
+		{0, Percent(25)},
+	},
+}}
+
+// lumpSumTables: final PPh 21 on a pension benefit, THT or JHT paid in a
+// lump sum: up to Rp 50,000,000 0 %, above 5 % (PP 68/2009; pph21.md §8:
+// likely, not re-read).
+var lumpSumTables = []finalVersion{{
+	Source: Source{From: day(2010, 1, 1), Law: "PP 68/2009 (final PPh 21 on lump-sum pension benefit, THT, JHT)", Sure: false},
+	Layers: []layer{
+		{50_000_000, 0},
+		{0, Percent(5)},
+	},
+}}
+
+// ObjectCode is a kode objek pajak, "21-100-07".
+type ObjectCode string
+
+// codeRule is what one tax object code means to the engine: the deemed
+// percentage of gross that forms the tax base (DPP) and, for PPh 26, the
+// rate. Use names the method a code belongs to when it is not the method
+// that was asked for.
+type codeRule struct {
+	Name   string
+	Deemed int64
+	Rate   Rate
+	Use    string
+}
+
+type codeVersion struct {
+	Source
+	Codes map[ObjectCode]codeRule
+}
+
+// bp21Codes: the Coretax BP21 reference list (ebupot.md §6.2; the governing
+// PER-11/PJ/2025 Lampiran was not read, so the rows are likely). Codes with
+// an empty Use are non-employee payments taxed with Pasal 17 on Deemed % of
+// gross per payment (PMK 168/2023; pph21.md §1 and §7); the others name
+// the method that computes them. Coretax replaced the e-Bupot 21/26 list in
+// January 2025.
+var bp21Codes = []codeVersion{{
+	Source: Source{From: day(2025, 1, 1), Law: "Coretax BP21 object codes (PER-11/PJ/2025 Lampiran); PMK 168/2023", Sure: false},
+	Codes: map[ObjectCode]codeRule{
+		"21-100-04": {Name: "distributors of multi-level marketing or direct selling", Deemed: 50},
+		"21-100-05": {Name: "insurance agents", Deemed: 50},
+		"21-100-06": {Name: "door-to-door sellers of goods", Deemed: 50},
+		"21-100-07": {Name: "tenaga ahli (lawyers, accountants, architects, doctors, consultants, notaries, PPAT, appraisers, actuaries)", Deemed: 50},
+		"21-100-10": {Name: "board of commissioners or supervisors paid irregularly", Deemed: 100},
+		"21-100-12": {Name: "partial withdrawal of pension benefits by active participants", Deemed: 100},
+		"21-100-14": {Name: "participants of meetings, conferences, seminars, workshops, performances", Deemed: 100},
+		"21-100-15": {Name: "committee members organising certain activities", Deemed: 100},
+		"21-100-16": {Name: "participants of education, training, apprenticeship", Deemed: 100},
+		"21-100-17": {Name: "participants of other activities", Deemed: 100},
+		"21-100-18": {Name: "advisors, teachers, trainers, lecturers, instructors, moderators", Deemed: 50},
+		"21-100-19": {Name: "authors, researchers, translators", Deemed: 50},
+		"21-100-20": {Name: "service providers in any field", Deemed: 50},
+		"21-100-21": {Name: "advertising agents", Deemed: 50},
+		"21-100-22": {Name: "project supervisors or managers", Deemed: 50},
+		"21-100-23": {Name: "order takers, finders of customers, intermediaries", Deemed: 50},
+		"21-100-25": {Name: "severance, pension benefit, THT or JHT paid in instalments beyond the second calendar year", Deemed: 100},
+		"21-100-33": {Name: "musicians, presenters, singers, comedians, film and advertising stars, directors, crew, models, dancers", Deemed: 50},
+		"21-100-34": {Name: "athletes", Deemed: 50},
+		"21-100-36": {Name: "competition participants", Deemed: 100},
+		"21-100-01": {Name: "permanent employees", Use: "ter-monthly (January to November) or annual (the last period)"},
+		"21-100-02": {Name: "periodic pension", Use: "ter-monthly"},
+		"21-100-24": {Name: "non-permanent employees paid daily, weekly, per unit or lump sum, up to Rp2.500.000 a day", Use: "daily"},
+		"21-100-30": {Name: "non-permanent employees paid daily, weekly, per unit or lump sum, above Rp2.500.000 a day", Use: "daily"},
+		"21-100-35": {Name: "non-permanent employees paid monthly", Use: "ter-monthly"},
+		"21-401-01": {Name: "severance pay paid in a lump sum", Use: "severance"},
+		"21-401-02": {Name: "pension benefit, THT or JHT paid in a lump sum", Use: "lump-sum"},
+	},
+}}
+
+// pph26Codes: the Coretax BP26/BPNR codes with their rate and deemed
+// percentage (ebupot.md §6.3, likely). 27-100-06 (insurance premiums,
+// deemed 50, 10 or 5 by the payer's kind) is not held: the payer's kind is
+// not in the notes' rule. 27-105-01 is held at deemed 100 (the simulator's
+// 20 is judged a data error in the notes).
+var pph26Codes = []codeVersion{{
+	Source: Source{From: day(2025, 1, 1), Law: "Coretax BP26/BPNR object codes; UU PPh Pasal 26", Sure: false},
+	Codes: map[ObjectCode]codeRule{
+		"27-100-99": {Name: "services, work and activities, prizes and awards, pensions and other periodic payments", Rate: Percent(20), Deemed: 100},
+		"27-100-01": {Name: "rent and other income from the use of property", Rate: Percent(20), Deemed: 100},
+		"27-100-02": {Name: "prizes and awards", Rate: Percent(20), Deemed: 100},
+		"27-100-03": {Name: "pensions and other periodic payments", Rate: Percent(20), Deemed: 100},
+		"27-100-04": {Name: "gain from debt forgiveness", Rate: Percent(20), Deemed: 100},
+		"27-100-05": {Name: "sale or transfer of property in Indonesia", Rate: Percent(20), Deemed: 25},
+		"27-100-07": {Name: "sale or transfer of shares", Rate: Percent(20), Deemed: 100},
+		"27-100-08": {Name: "sale of shares not on the stock exchange", Rate: Percent(20), Deemed: 25},
+		"27-100-09": {Name: "sale of conduit or SPV company shares", Rate: Percent(20), Deemed: 25},
+		"27-101-01": {Name: "dividends", Rate: Percent(20), Deemed: 100},
+		"27-102-01": {Name: "interest other than bond interest", Rate: Percent(20), Deemed: 100},
+		"27-102-02": {Name: "swap premiums and other hedging", Rate: Percent(20), Deemed: 100},
+		"27-102-03": {Name: "bond interest", Rate: Percent(10), Deemed: 100},
+		"27-103-01": {Name: "royalties", Rate: Percent(20), Deemed: 100},
+		"27-104-01": {Name: "services, work and activities", Rate: Percent(20), Deemed: 100},
+		"27-105-01": {Name: "branch profit after tax (BUT)", Rate: Percent(20), Deemed: 100},
+		"27-107-01": {Name: "P2P lending interest", Rate: Percent(20), Deemed: 100},
+	},
+}}
