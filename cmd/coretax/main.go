@@ -60,6 +60,7 @@ func commands() []command {
 		{"verify", "check a signed-document bundle offline (coretax verify BUNDLE --document DOC)", runVerify},
 		{"pph21", "compute PPh 21/26 offline with an explanation (coretax pph21 --json < input.json)", runPPh21},
 		{"efaktur", "check a Coretax e-Faktur XML offline, or convert a CSV/XLSX sheet to it (coretax efaktur validate FILE.xml)", runEfaktur},
+		{"objectcode", "list, search and show e-Bupot tax object codes (coretax objectcode search TEXT | show CODE)", runObjectcode},
 	}
 	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })
 	return cmds
