@@ -1,0 +1,5 @@
+//go:build !race
+
+package efaktur_test
+
+const raceEnabled = false
