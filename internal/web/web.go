@@ -84,6 +84,7 @@ type server struct {
 	roles     *roles.Service
 	authcode  *authcode.Service
 	signing   *signing.Service
+	efaktur   *efaktur.Service
 	// insecureCookies leaves Secure off the session cookie.
 	insecureCookies bool
 
@@ -160,6 +161,23 @@ var routes = []route{
 	{"GET /sign", (*server).signForm},
 	{"POST /sign", (*server).sign},
 	{"GET /sign/{id}", (*server).signResult},
+	{"GET /taxpayers/{npwp}/efaktur", (*server).efakturList},
+	{"POST /taxpayers/{npwp}/efaktur/approve", (*server).approveSelected},
+	{"GET /taxpayers/{npwp}/efaktur/new", (*server).newFakturForm},
+	{"POST /taxpayers/{npwp}/efaktur/new", (*server).createFaktur},
+	{"GET /taxpayers/{npwp}/efaktur/input", (*server).efakturInput},
+	{"GET /taxpayers/{npwp}/efaktur/fakturs/{id}", (*server).fakturDetail},
+	{"GET /taxpayers/{npwp}/efaktur/fakturs/{id}/edit", (*server).editFakturForm},
+	{"POST /taxpayers/{npwp}/efaktur/fakturs/{id}/edit", (*server).editFaktur},
+	{"POST /taxpayers/{npwp}/efaktur/fakturs/{id}/delete", (*server).deleteFaktur},
+	{"POST /taxpayers/{npwp}/efaktur/fakturs/{id}/approve", (*server).approveFaktur},
+	{"GET /taxpayers/{npwp}/efaktur/fakturs/{id}/amend", (*server).amendFakturForm},
+	{"POST /taxpayers/{npwp}/efaktur/fakturs/{id}/amend", (*server).amendFaktur},
+	{"POST /taxpayers/{npwp}/efaktur/fakturs/{id}/cancel", (*server).cancelFaktur},
+	{"POST /taxpayers/{npwp}/efaktur/fakturs/{id}/credit", (*server).creditFaktur},
+	{"POST /taxpayers/{npwp}/efaktur/fakturs/{id}/not-credit", (*server).notCreditFaktur},
+	{"POST /taxpayers/{npwp}/efaktur/fakturs/{id}/uncredit", (*server).uncreditFaktur},
+	{"POST /taxpayers/{npwp}/efaktur/fakturs/{id}/return", (*server).returnGoods},
 }
 
 // Patterns lists the method and path patterns of the pages ("GET
@@ -184,6 +202,7 @@ func New(cfg Config) (http.Handler, error) {
 	s.roles = cfg.Roles
 	s.authcode = cfg.AuthCode
 	s.signing = cfg.Signing
+	s.efaktur = cfg.EFaktur
 	if s.logger == nil {
 		s.logger = slog.Default()
 	}
