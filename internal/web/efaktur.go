@@ -935,6 +935,9 @@ func (s *server) renderList(w http.ResponseWriter, r *http.Request, status int, 
 		}
 	}
 	for _, e := range []struct{ label, format string }{{"XML (Coretax bulk)", "xml"}, {"CSV", "csv"}, {"JSON", "json"}, {"PDFs (zip)", "pdf.zip"}} {
+		if e.format == "xml" && p.Input {
+			continue // the Coretax XML holds one seller's own fakturs
+		}
 		eq := lf.query(efaktur.Output)
 		eq.Set("side", string(side))
 		eq.Set("format", e.format)

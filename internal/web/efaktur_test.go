@@ -188,6 +188,22 @@ func TestEFakturPages(t *testing.T) {
 
 		// Edit: the form comes back filled.
 		want(t, s.get(draft+"/edit"), http.StatusOK, `value="Villa management"`, `value="100000"`, `name="version" value="`+v+`"`)
+		edit := keyedForm(tok, w, "100000")
+		edit.Set("version", v)
+		edit.Set("reference", "INV-WEB-1A")
+		created(t, s.post(draft+"/edit", edit), "edited")
+		want(t, s.post(draft+"/edit", edit), http.StatusConflict, "was changed")
+		p = s.get(draft)
+		want(t, p, http.StatusOK, "INV-WEB-1A")
+		v = version(t, p)
+
+		// A draft keyed in by mistake is deleted.
+		extra := created(t, s.post(base+"/new", keyedForm(tok, w, "5000")), "drafted")
+		xv := version(t, s.get(extra))
+		if p := s.post(extra+"/delete", url.Values{"csrf_token": {tok}, "version": {xv}}); p.status != http.StatusSeeOther || p.location != base+"?done=deleted" {
+			t.Fatalf("delete: %d %q\n%.500s", p.status, p.location, p.body)
+		}
+		want(t, s.get(extra), http.StatusNotFound)
 
 		// Approval from the list: a wrong passphrase is shown next to
 		// the passphrase; the right one numbers and signs.
@@ -244,6 +260,9 @@ func TestEFakturPages(t *testing.T) {
 			t.Fatalf("credit: %d %q\n%.800s", p.status, p.location, p.body)
 		}
 		want(t, buyer.get(in+"?credit=credited"), http.StatusOK, "credited "+period)
+		if strings.Contains(buyer.get(in).body, "format=xml") {
+			t.Error("the input list offers the seller's XML export")
+		}
 		p = buyer.get(mine)
 		want(t, p, http.StatusOK, "Return goods", `name="lines[0].quantity"`)
 		bv = version(t, p)
