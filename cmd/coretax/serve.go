@@ -160,6 +160,18 @@ func runServe(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	fakturs := efaktur.NewService(db.EFaktur(), db.Registration(), signer, svc.roles.Policy(), time.Now, efaktur.DefaultConfig())
+	// Bulk uploads run in the background until the server stops; jobs a
+	// stopped server left behind end first (doc/efaktur-upload.md).
+	uploads := efaktur.NewUploads(fakturs, db.EFaktur(), efaktur.DefaultUploadConfig())
+	if n, err := uploads.EndInterrupted(actor.With(ctx, actor.SystemActor("serve"))); err != nil {
+		return err
+	} else if n > 0 {
+		logger.Warn("ended e-Faktur bulk uploads a stopped server left running; upload their files again", "jobs", n)
+	}
+	uploadsCtx, stopUploads := context.WithCancel(ctx)
+	uploadsDone := make(chan struct{})
+	go func() { defer close(uploadsDone); uploads.Run(uploadsCtx) }()
+	defer func() { stopUploads(); <-uploadsDone }()
 	var notes []string
 	if *withDemo {
 		notes, err = loadDemo(ctx, db, svc, signer, fakturs, "http://"+displayAddr(*addr), logger)
@@ -175,7 +187,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	}
 	api := httpapi.New(httpapi.Config{Registration: svc.registration, Registry: svc.registry, Logger: logger, Audit: svc.audit, Roles: svc.roles,
 		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox,
-		TransLog: transLog, AuthCode: authCodes, Signing: signer, EFaktur: fakturs})
+		TransLog: transLog, AuthCode: authCodes, Signing: signer, EFaktur: fakturs, EFakturUploads: uploads})
 	pages, err := web.New(web.Config{Registration: svc.registration, Logger: logger, DemoNotes: notes, Audit: svc.audit,
 		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox, Roles: svc.roles,
 		AuthCode: authCodes, Signing: signer, EFaktur: fakturs})

@@ -75,6 +75,9 @@ type Config struct {
 	Signing *signing.Service
 	// EFaktur serves VAT invoices (/taxpayers/{npwp}/efaktur/...).
 	EFaktur *efaktur.Service
+	// EFakturUploads runs bulk uploads (/taxpayers/{npwp}/efaktur/uploads).
+	// When nil, those routes answer 503.
+	EFakturUploads *efaktur.Uploads
 }
 
 // server holds the dependencies of the handlers.
@@ -97,6 +100,8 @@ type server struct {
 	signing  *signing.Service
 	// efaktur serves VAT invoices; nil answers 503.
 	efaktur *efaktur.Service
+	// uploads runs e-Faktur bulk uploads; nil answers 503.
+	uploads *efaktur.Uploads
 }
 
 // route is one entry of the API: a method and a ServeMux path pattern.
@@ -182,6 +187,11 @@ var routes = []route{
 	{"POST", "/api/v1/certificates/mine/revoke", (*server).revokeMyCertificate},
 	{"POST", "/api/v1/signing-jobs", (*server).signBatch},
 	{"GET", "/api/v1/signing-jobs/{id}", (*server).signingJob},
+	{"POST", "/api/v1/taxpayers/{npwp}/efaktur/uploads", (*server).createUpload},
+	{"GET", "/api/v1/taxpayers/{npwp}/efaktur/uploads", (*server).listUploads},
+	{"GET", "/api/v1/taxpayers/{npwp}/efaktur/uploads/{id}", (*server).upload},
+	{"GET", "/api/v1/taxpayers/{npwp}/efaktur/uploads/{id}/problems", (*server).uploadProblems},
+	{"POST", "/api/v1/taxpayers/{npwp}/efaktur/uploads/{id}/cancel", (*server).cancelUpload},
 	{"POST", "/api/v1/taxpayers/{npwp}/efaktur/fakturs", (*server).createFaktur},
 	{"GET", "/api/v1/taxpayers/{npwp}/efaktur/fakturs", (*server).listFakturs},
 	{"POST", "/api/v1/taxpayers/{npwp}/efaktur/fakturs/approve", (*server).approveFakturs},
@@ -211,6 +221,7 @@ func New(cfg Config) http.Handler {
 	s.authcode = cfg.AuthCode
 	s.signing = cfg.Signing
 	s.efaktur = cfg.EFaktur
+	s.uploads = cfg.EFakturUploads
 	s.access, s.insecureCookies = cfg.Access, cfg.InsecureCookies
 	if s.logger == nil {
 		s.logger = slog.Default()
