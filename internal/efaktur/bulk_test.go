@@ -39,7 +39,7 @@ func sample(t testing.TB) []*Invoice {
 				line("04", LineInput{Kind: Services, Code: "000000", Name: "Jasa konsultasi", Unit: "UM.0030", Price: 250_000_000, Qty: 200, Discount: 10_000_000}),
 			}},
 		{Date: d, Option: "Normal", TrxCode: "01", SellerIDTKU: sellerTIN + "000001", Buyer: tinBuyer,
-			Lines: []Line{line("01", LineInput{Kind: Goods, Code: "870323", Name: "Mobil sedan", Unit: "UM.0018", Price: 50_000_000_000, Qty: 100, PPnBMRate: 2000})}},
+			Lines: []Line{line("01", LineInput{Kind: Goods, Code: "870300", Name: "Mobil sedan", Unit: "UM.0018", Price: 50_000_000_000, Qty: 100, PPnBMRate: 2000})}},
 		{Date: d, Option: "Normal", TrxCode: "07", AddInfo: "TD.00501", CustomDoc: "KB-001/2025", CustomDocMonthYear: "062025", FacilityStamp: "TD.01101",
 			SellerIDTKU: sellerTIN + "000000", Buyer: tinBuyer,
 			Lines: []Line{line("07", LineInput{Kind: Goods, Code: "000000", Name: "Barang ke Kawasan Bebas", Unit: "UM.0003", Price: 1_500_050, Qty: 1250})}},

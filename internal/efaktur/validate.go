@@ -295,6 +295,24 @@ func (v *validator) lineField(i, f int, rule Rule, value, msg, fix, expected str
 		Field: lineElements[f], Value: value, Rule: rule, Message: msg, Fix: fix, Expected: expected})
 }
 
+// goodsCode checks that a line's Code is in DJP's list of goods and
+// services codes for the line's kind (Opt A goods, B services), the list
+// Coretax checks an uploaded GoodService against (data/goods_services.csv).
+func (v *validator) goodsCode(i int, l *Line) {
+	if _, ok := LookupCode(l.Code, l.Kind); ok {
+		return
+	}
+	kind, other, otherOpt := "goods", "services", Services
+	if l.Kind == Services {
+		kind, other, otherOpt = "services", "goods", Goods
+	}
+	fix := fmt.Sprintf("write a %s code from the DJP list, or %s for generic %s", kind, GenericCode, kind)
+	if _, ok := LookupCode(l.Code, otherOpt); ok {
+		fix = fmt.Sprintf("%s is a %s code; set Opt to %s, or write a %s code (%s for generic %s)", l.Code, other, otherOpt, kind, GenericCode, kind)
+	}
+	v.lineField(i, lCode, RuleCode, l.Code, fmt.Sprintf("Code %s is not a %s code in the DJP list", l.Code, kind), fix, "")
+}
+
 func (v *validator) line(i int) {
 	inv := v.inv
 	l := &inv.Lines[i]
@@ -303,6 +321,8 @@ func (v *validator) line(i int) {
 	}
 	if !l.bad[lCode] && !isDigits(l.Code, 6) {
 		v.lineField(i, lCode, RuleCode, l.Code, "Code must be a 6-digit goods or services code", "write the DJP code, e.g. 000000 for a generic item", "")
+	} else if !l.bad[lCode] && !l.bad[lOpt] && (l.Kind == Goods || l.Kind == Services) {
+		v.goodsCode(i, l)
 	}
 	if !l.bad[lName] && l.Name == "" {
 		v.lineField(i, lName, RuleMissing, "", "Name is empty", "write the name of the goods or service", "")
