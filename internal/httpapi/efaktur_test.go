@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -530,6 +531,43 @@ func TestEFakturAPI(t *testing.T) {
 				t.Errorf("%s starts %q", f.Name, head)
 			}
 			rc.Close()
+		}
+	})
+}
+
+// TestEFakturExportHasNoCeiling exports more fakturs than the service
+// reads in one page, and lists them in pages of the largest size.
+func TestEFakturExportHasNoCeiling(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		e := newFakturEnv(t, db)
+		co := string(e.w.Company.NPWP)
+		director := actor.With(context.Background(), actor.Actor{Kind: actor.Taxpayer, TaxpayerID: e.w.Director.ID, ActingForID: e.w.Company.ID, ActingFor: co})
+		const n = efaktur.MaxLimit + 7
+		for i := range n {
+			d, _ := time.Parse(time.DateOnly, "2026-11-20")
+			in := efaktur.Form{Date: d, TrxCode: efaktur.TrxOtherValue, RefDesc: fmt.Sprintf("BULK-%d", i),
+				Buyer: efaktur.Buyer{TIN: string(e.w.VillaOwner.NPWP), Document: efaktur.BuyerTIN, Name: e.w.VillaOwner.Name, Address: "Ubud"},
+				Lines: []efaktur.LineInput{{Kind: efaktur.Services, Code: "000000", Name: "Villa management", Unit: "UM.0030", Price: 100000_00, Qty: 100}}}
+			if _, err := e.svc.CreateDraft(director, co, in); err != nil {
+				t.Fatal(err)
+			}
+		}
+		st, b, _ := e.req(t, e.director, "GET", "/api/v1/taxpayers/"+co+"/efaktur/export?format=json&status=draft", nil)
+		if st != 200 {
+			t.Fatalf("export = %d %.300s", st, b)
+		}
+		seen := map[int64]bool{}
+		sc := bufio.NewScanner(bytes.NewReader(b))
+		for sc.Scan() {
+			var r efaktur.Record
+			strictJSON(t, sc.Bytes(), &r)
+			seen[r.ID] = true
+		}
+		if len(seen) != n+1 { // and the demo's draft
+			t.Errorf("JSON export holds %d distinct fakturs, want %d", len(seen), n+1)
+		}
+		if got := e.all(t, e.director, co, "status=draft", efaktur.MaxLimit); len(got) != n+1 {
+			t.Errorf("list in pages of %d holds %d fakturs, want %d", efaktur.MaxLimit, len(got), n+1)
 		}
 	})
 }
