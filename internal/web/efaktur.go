@@ -100,6 +100,14 @@ func init() {
 			fieldLabels[k] = v
 		}
 	}
+	// The lines' inputs, so that the error summary names "Line 1 price"
+	// rather than lines[0].price.
+	for i := range maxFormLines {
+		fieldLabels[fmt.Sprintf("lines[%d]", i)] = fmt.Sprintf("Line %d", i+1)
+		for k, v := range lineFieldLabels {
+			fieldLabels[fmt.Sprintf("lines[%d].%s", i, k)] = fmt.Sprintf("Line %d %s", i+1, v)
+		}
+	}
 }
 
 // efakturLabel names a field of the e-Faktur forms: "Line 1 price" for
@@ -598,16 +606,9 @@ func (s *server) formRejected(w http.ResponseWriter, r *http.Request, p fakturFo
 	return nil
 }
 
-// efakturErrors is errorsOf with the e-Faktur labels in the summary.
-func efakturErrors(err error) *formErrors {
-	fe := errorsOf(err)
-	for i := range fe.Order {
-		if m := lineFieldName.FindStringSubmatch(fe.Order[i].Field); m != nil {
-			fe.Order[i].Message = efakturLabel(fe.Order[i].Field) + " " + fe.Order[i].Message
-		}
-	}
-	return fe
-}
+// efakturErrors turns a rejected submission's error into formErrors;
+// the summary names the lines' inputs by their labels (init).
+func efakturErrors(err error) *formErrors { return errorsOf(err) }
 
 // submitFaktur reads the key-in form and hands it to save; an "add line"
 // submission re-renders the form with three more empty lines instead.
@@ -1231,7 +1232,6 @@ func (s *server) approveFaktur(w http.ResponseWriter, r *http.Request) error {
 					_, rest, ok := approvalField(f.Field)
 					if ok && rest != "" {
 						f.Field = rest
-						f.Message = efakturLabel(rest) + " " + f.Message
 					}
 					fields = append(fields, f)
 				}

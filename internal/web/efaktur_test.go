@@ -205,6 +205,18 @@ func TestEFakturPages(t *testing.T) {
 		}
 		want(t, s.get(extra), http.StatusNotFound)
 
+		// A draft dated before the approval window cannot be approved:
+		// its problem is shown on its row, and nothing is approved.
+		old := keyedForm(tok, w, "100000")
+		old.Set("date", calendar.Day(time.Now()).AddDate(0, -3, 0).Format(time.DateOnly))
+		stale := created(t, s.post(base+"/new", old), "drafted")
+		sv, sid0 := version(t, s.get(stale)), stale[strings.LastIndex(stale, "/")+1:]
+		p = s.post(base+"/approve", url.Values{"csrf_token": {tok}, "fakturs": {sid0 + ":" + sv, id + ":" + v}, "passphrase": {fakturPass}})
+		want(t, p, http.StatusUnprocessableEntity, "no faktur was approved", `href="#faktur-`+sid0+`"`, "draft "+sid0+": Date", `value="`+id+`:`+v+`" id="select-`+id+`" checked`)
+		if strings.Contains(p.body, `href="#faktur-`+id+`"`) {
+			t.Error("the valid draft is reported as failing")
+		}
+
 		// Approval from the list: a wrong passphrase is shown next to
 		// the passphrase; the right one numbers and signs.
 		want(t, s.get(base), http.StatusOK, `name="fakturs" value="`+id+`:`+v+`"`)
