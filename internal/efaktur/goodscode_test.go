@@ -22,6 +22,8 @@ func TestLookupCode(t *testing.T) {
 		{"services group", "150202", Services, GoodsCode{Code: "150202", Kind: Services, Description: "Jasa akuntansi dan pembukuan"}, true},
 		{"DJP typo kept", "010000", Services, GoodsCode{Code: "010000", Kind: Services, Description: "Jasa Kontruksi"}, true},
 		{"quotes kept", "600100", Goods, GoodsCode{Code: "600100", Kind: Goods, Description: `Kain berbulu, termasuk kain berbulu panjang" dan kain terry`}, true},
+		{"soft hyphen kept", "130204", Services, GoodsCode{Code: "130204", Kind: Services,
+			Description: "Jasa leasing atau persewaan perlengkapan untuk bersantai dan bersenang\u00adsenang/rekreasi/tamasya"}, true},
 		{"same digits, other kind", "010000", Goods, GoodsCode{Code: "010000", Kind: Goods, Description: "Binatang hidup"}, true},
 		{"services code is not goods", "150202", Goods, GoodsCode{}, false},
 		{"goods code is not services", "870300", Services, GoodsCode{}, false},
