@@ -13,6 +13,7 @@ import (
 	"github.com/coretax/coretax/internal/efaktur"
 	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/money"
+	"github.com/coretax/coretax/internal/signing"
 )
 
 // EFakturStore implements efaktur.Store.
@@ -129,22 +130,74 @@ func scanFaktur(row scanner) (efaktur.Faktur, error) {
 	return f, err
 }
 
+// fakturInsert is the INSERT of a faktur row without its VALUES; see
+// fakturArgs.
+const fakturInsert = `INSERT INTO efaktur_fakturs (seller_id, seller_npwp, buyer_id, buyer_tin, buyer_name, number, status,
+		replaces_id, replaces_number, trx_code, invoice_date, reference, source, upload_id, invoice, gross, discount, tax_base, other_tax_base,
+		vat, ppnbm, approved_at, approved_by, signature_id, public_id, credit, created_at, updated_at, version)`
+
+// fakturCols is the number of values of fakturInsert.
+const fakturCols = 29
+
+// fakturArgs appends the values of f for fakturInsert to args.
+func fakturArgs(args []any, f *efaktur.Faktur) ([]any, error) {
+	doc, err := encodeInvoice(&f.Invoice)
+	if err != nil {
+		return args, err
+	}
+	t, inv := f.Totals, &f.Invoice
+	return append(args, f.SellerID, f.SellerNPWP, nullID(f.BuyerID), buyerKey(inv.Buyer), inv.Buyer.Name, nullString(f.Number), string(f.Status),
+		nullID(f.Replaces), f.ReplacesNumber, string(inv.TrxCode), inv.Date, inv.RefDesc, f.Source, nullID(f.UploadID), doc,
+		int64(t.Gross), int64(t.Discount), int64(t.TaxBase), int64(t.OtherTaxBase), int64(t.VAT), int64(t.PPnBM),
+		nullTS(f.ApprovedAt), f.ApprovedBy, nullID(f.SignatureID), f.PublicID, string(f.Credit), f.CreatedAt.UTC(), f.UpdatedAt.UTC(), f.Version), nil
+}
+
 // insertFaktur inserts f and sets its ID.
 func insertFaktur(ctx context.Context, tx *sql.Tx, f *efaktur.Faktur) error {
-	doc, err := encodeInvoice(&f.Invoice)
+	args, err := fakturArgs(make([]any, 0, fakturCols), f)
 	if err != nil {
 		return err
 	}
-	t, inv := f.Totals, &f.Invoice
-	return tx.QueryRowContext(ctx, `INSERT INTO efaktur_fakturs (seller_id, seller_npwp, buyer_id, buyer_tin, buyer_name, number, status,
-		replaces_id, replaces_number, trx_code, invoice_date, reference, source, upload_id, invoice, gross, discount, tax_base, other_tax_base,
-		vat, ppnbm, approved_at, approved_by, signature_id, public_id, credit, created_at, updated_at, version)
+	return tx.QueryRowContext(ctx, fakturInsert+`
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)
-		RETURNING id`,
-		f.SellerID, f.SellerNPWP, nullID(f.BuyerID), buyerKey(inv.Buyer), inv.Buyer.Name, nullString(f.Number), string(f.Status),
-		nullID(f.Replaces), f.ReplacesNumber, string(inv.TrxCode), inv.Date, inv.RefDesc, f.Source, nullID(f.UploadID), doc,
-		int64(t.Gross), int64(t.Discount), int64(t.TaxBase), int64(t.OtherTaxBase), int64(t.VAT), int64(t.PPnBM),
-		nullTS(f.ApprovedAt), f.ApprovedBy, nullID(f.SignatureID), f.PublicID, string(f.Credit), f.CreatedAt.UTC(), f.UpdatedAt.UTC(), f.Version).Scan(&f.ID)
+		RETURNING id`, args...).Scan(&f.ID)
+}
+
+// insertNumbered inserts the numbered fakturs fs with multi-row INSERTs
+// and sets their IDs, matched by number (unique), not by the order of
+// the rows returned.
+func insertNumbered(ctx context.Context, tx *sql.Tx, fs []*efaktur.Faktur) error {
+	byNumber := make(map[string]*efaktur.Faktur, len(fs))
+	args := make([]any, 0, fakturCols*len(fs))
+	for _, f := range fs {
+		byNumber[f.Number] = f
+		var err error
+		if args, err = fakturArgs(args, f); err != nil {
+			return fmt.Errorf("faktur %s: %w", f.Number, err)
+		}
+	}
+	got := 0
+	err := insertBatch(ctx, tx, fakturInsert, fakturCols, args, ` RETURNING id, number`, func(rows *sql.Rows) error {
+		var id int64
+		var number string
+		if err := rows.Scan(&id, &number); err != nil {
+			return err
+		}
+		f, ok := byNumber[number]
+		if !ok {
+			return fmt.Errorf("the database returned faktur %s, which the batch does not hold", number)
+		}
+		f.ID = id
+		got++
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if got != len(fs) {
+		return fmt.Errorf("%d rows returned for %d fakturs", got, len(fs))
+	}
+	return nil
 }
 
 // buyerKey is the buyer's identity as lists filter on it: the NPWP, or
@@ -243,8 +296,17 @@ func (s *EFakturStore) Approve(ctx context.Context, fs []*efaktur.Faktur, sign e
 	})
 }
 
-// approveFakturs approves fs inside tx; see Approve.
+// approveFakturs approves fs inside tx; see Approve. It works in
+// batches, so that the statements it runs do not grow with len(fs):
+// serials reserved once per year, every faktur numbered and signed (sign
+// is called for each, in order) in memory, then the signatures, their
+// transparency log records and their audit entries saved by
+// saveSignatures, the new fakturs inserted with multi-row INSERTs, each
+// draft updated at its version, and ev appended last.
 func approveFakturs(ctx context.Context, tx *sql.Tx, fs []*efaktur.Faktur, sign efaktur.SignFunc, ev audit.Entry) error {
+	if len(fs) == 0 {
+		return errs.Errorf(errs.Invalid, "no faktur to approve")
+	}
 	// Serials per year, reserved in one statement per year, in the
 	// order of fs.
 	perYear := map[int]int64{}
@@ -267,7 +329,8 @@ func approveFakturs(ctx context.Context, tx *sql.Tx, fs []*efaktur.Faktur, sign 
 		}
 		next[y] = first
 	}
-	for _, f := range fs {
+	ps := make([]signing.Prepared, len(fs))
+	for i, f := range fs {
 		y := f.Invoice.Date.Year()
 		n, err := efaktur.Number(f.Invoice.TrxCode, 0, y, next[y])
 		if err != nil {
@@ -275,8 +338,32 @@ func approveFakturs(ctx context.Context, tx *sql.Tx, fs []*efaktur.Faktur, sign 
 		}
 		next[y]++
 		f.Number = n
-		if err := signAndStore(ctx, tx, f, sign); err != nil {
+		if ps[i], err = sign(f); err != nil {
+			return fmt.Errorf("sign faktur %s: %w", f.Number, err)
+		}
+	}
+	sigs, err := saveSignatures(ctx, tx, ps)
+	if err != nil {
+		return err
+	}
+	fresh := make([]*efaktur.Faktur, 0, len(fs))
+	for i, f := range fs {
+		f.SignatureID, f.PublicID = sigs[i].ID, sigs[i].PublicID
+		if f.ID == 0 {
+			f.Version = 1
+			fresh = append(fresh, f)
+			continue
+		}
+		if err := approveDraft(ctx, tx, f); err != nil {
 			return err
+		}
+	}
+	if len(fresh) > 0 {
+		if err := insertNumbered(ctx, tx, fresh); err != nil {
+			if isUniqueViolation(err) {
+				return errs.Errorf(errs.Conflict, "a faktur number of %s is taken; approve again", numberRange(fresh))
+			}
+			return fmt.Errorf("insert fakturs %s: %w", numberRange(fresh), err)
 		}
 	}
 	ev.Detail += fmt.Sprintf(": %s", numberRange(fs))
@@ -313,6 +400,12 @@ func signAndStore(ctx context.Context, tx *sql.Tx, f *efaktur.Faktur, sign efakt
 		}
 		return nil
 	}
+	return approveDraft(ctx, tx, f)
+}
+
+// approveDraft stores the numbered, signed draft f approved, updating it
+// from its draft at f.Version.
+func approveDraft(ctx context.Context, tx *sql.Tx, f *efaktur.Faktur) error {
 	res, err := tx.ExecContext(ctx, `UPDATE efaktur_fakturs SET number = $1, status = 'approved', buyer_id = $2, approved_at = $3,
 		approved_by = $4, signature_id = $5, public_id = $6, credit = 'uncredited', updated_at = $7, version = version + 1
 		WHERE id = $8 AND status = 'draft' AND version = $9`,

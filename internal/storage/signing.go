@@ -191,6 +191,124 @@ func saveSignature(ctx context.Context, tx *sql.Tx, sig signing.Signature, recor
 	return sig, err
 }
 
+// saveSignatures writes the prepared signatures ps inside tx, as
+// saveSignature does one by one, with a few statements for the whole
+// batch: the reset of each signer's failures once, the transparency log
+// records with one appendLeaves (record i at index first+i), the
+// signature rows with multi-row INSERTs, and the audit entries, one per
+// signature with its log index as saveSignature writes it, chained in
+// order by appendAudits. It returns the stored signatures in the order of
+// ps.
+func saveSignatures(ctx context.Context, tx *sql.Tx, ps []signing.Prepared) ([]signing.Signature, error) {
+	if len(ps) == 0 {
+		return nil, nil
+	}
+	reset := map[int64]bool{}
+	for _, p := range ps {
+		if reset[p.Signature.SignerID] {
+			continue
+		}
+		reset[p.Signature.SignerID] = true
+		if _, err := tx.ExecContext(ctx, `UPDATE signing_locks SET failures = 0, locked_until = NULL WHERE holder_id = $1`, p.Signature.SignerID); err != nil {
+			return nil, fmt.Errorf("reset signing failures: %w", err)
+		}
+	}
+	records := make([][]byte, len(ps))
+	for i, p := range ps {
+		records[i] = p.Record
+	}
+	first, err := appendLeaves(ctx, tx, records)
+	if err != nil {
+		return nil, err
+	}
+	sigs := make([]signing.Signature, len(ps))
+	byPublicID := make(map[string]int, len(ps))
+	args := make([]any, 0, 9*len(ps))
+	for i, p := range ps {
+		sig := p.Signature
+		sig.LogIndex = first + int64(i)
+		sigs[i] = sig
+		byPublicID[sig.PublicID] = i
+		args = append(args, sig.PublicID, sig.CertificateID, sig.SignerID, sig.ActingForID, string(sig.DocType), sig.DocHash, sig.Value,
+			sig.SignedAt.UTC(), sig.LogIndex)
+	}
+	if len(byPublicID) != len(ps) {
+		return nil, errs.Errorf(errs.Conflict, "two signatures of the batch share a public identifier; sign again")
+	}
+	got := 0
+	err = insertBatch(ctx, tx, `INSERT INTO signatures (public_id, certificate_id, signer_id, acting_for_id, doc_type, doc_hash, signature, signed_at, log_index)`,
+		9, args, ` RETURNING id, public_id`, func(rows *sql.Rows) error {
+			var id int64
+			var pub string
+			if err := rows.Scan(&id, &pub); err != nil {
+				return err
+			}
+			i, ok := byPublicID[pub]
+			if !ok {
+				return fmt.Errorf("the database returned signature %s, which the batch does not hold", pub)
+			}
+			sigs[i].ID = id
+			got++
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("insert signatures: %w", err)
+	}
+	if got != len(ps) {
+		return nil, fmt.Errorf("insert signatures: %d rows returned for %d signatures", got, len(ps))
+	}
+	evs := make([]audit.Entry, len(ps))
+	for i, p := range ps {
+		evs[i] = p.Audit
+		evs[i].Detail = fmt.Sprintf("%s; log index %d", p.Audit.Detail, sigs[i].LogIndex)
+	}
+	if err := appendAudits(ctx, tx, evs); err != nil {
+		return nil, err
+	}
+	return sigs, nil
+}
+
+// appendAudits appends es to the audit log inside tx in order, with the
+// same chain and lock as appendAudit calling it for each entry: the head
+// moves once by len(es) under its row lock, each entry is sealed from the
+// one before it in memory (audit.Seal), the entries are written with
+// multi-row INSERTs and the head takes the last hash. Call it where
+// appendAudit would be called, after the transaction's other writes.
+func appendAudits(ctx context.Context, tx *sql.Tx, es []audit.Entry) error {
+	if len(es) == 0 {
+		return nil
+	}
+	var last int64
+	var head string
+	if err := tx.QueryRowContext(ctx, `UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash`, int64(len(es))).Scan(&last, &head); err != nil {
+		return fmt.Errorf("lock audit head: %w", err)
+	}
+	prev, err := audit.ParseDigest(head)
+	if err != nil {
+		return fmt.Errorf("audit head: %w", err)
+	}
+	seq := last - int64(len(es)) + 1
+	args := make([]any, 0, 10*len(es))
+	now := time.Now()
+	for i, e := range es {
+		if e.At.IsZero() {
+			e.At = now
+		}
+		e = audit.Seal(e, seq+int64(i), prev)
+		prev = e.Hash
+		args = append(args, e.Seq, e.At, e.Actor, nullID(e.AccountID), nullID(e.TaxpayerID), e.Action, e.Address, e.Detail,
+			e.PrevHash.String(), e.Hash.String())
+	}
+	if err := insertBatch(ctx, tx, `INSERT INTO audit_log (seq, at, actor, account_id, taxpayer_id, action, address, detail, prev_hash, hash)`,
+		10, args, "", nil); err != nil {
+		return fmt.Errorf("insert audit entries %d to %d: %w", seq, last, err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET hash = $1 WHERE id = 1`, prev.String()); err != nil {
+		return fmt.Errorf("move audit head: %w", err)
+	}
+	return nil
+}
+
 // SignatureView implements signing.Store.
 func (s *SigningStore) SignatureView(ctx context.Context, publicID string) (signing.View, error) {
 	var v signing.View
