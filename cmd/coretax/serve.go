@@ -190,7 +190,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 		TransLog: transLog, AuthCode: authCodes, Signing: signer, EFaktur: fakturs, EFakturUploads: uploads})
 	pages, err := web.New(web.Config{Registration: svc.registration, Logger: logger, DemoNotes: notes, Audit: svc.audit,
 		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox, Roles: svc.roles,
-		AuthCode: authCodes, Signing: signer, EFaktur: fakturs})
+		AuthCode: authCodes, Signing: signer, EFaktur: fakturs, EFakturUploads: uploads})
 	if err != nil {
 		return err
 	}

@@ -71,6 +71,9 @@ type Config struct {
 	Signing *signing.Service
 	// EFaktur serves the e-Faktur pages (/taxpayers/{npwp}/efaktur/...).
 	EFaktur *efaktur.Service
+	// EFakturUploads runs bulk uploads (/taxpayers/{npwp}/efaktur/uploads).
+	// When nil, those pages answer 503.
+	EFakturUploads *efaktur.Uploads
 }
 
 // server holds the dependencies of the handlers.
@@ -85,6 +88,7 @@ type server struct {
 	authcode  *authcode.Service
 	signing   *signing.Service
 	efaktur   *efaktur.Service
+	uploads   *efaktur.Uploads
 	// insecureCookies leaves Secure off the session cookie.
 	insecureCookies bool
 
@@ -162,6 +166,10 @@ var routes = []route{
 	{"POST /sign", (*server).sign},
 	{"GET /sign/{id}", (*server).signResult},
 	{"GET /taxpayers/{npwp}/efaktur", (*server).efakturList},
+	{"GET /taxpayers/{npwp}/efaktur/uploads", (*server).uploadForm},
+	{"POST /taxpayers/{npwp}/efaktur/uploads", (*server).createUpload},
+	{"GET /taxpayers/{npwp}/efaktur/uploads/{id}", (*server).uploadJob},
+	{"POST /taxpayers/{npwp}/efaktur/uploads/{id}/cancel", (*server).cancelUpload},
 	{"POST /taxpayers/{npwp}/efaktur/approve", (*server).approveSelected},
 	{"GET /taxpayers/{npwp}/efaktur/new", (*server).newFakturForm},
 	{"POST /taxpayers/{npwp}/efaktur/new", (*server).createFaktur},
@@ -203,6 +211,7 @@ func New(cfg Config) (http.Handler, error) {
 	s.authcode = cfg.AuthCode
 	s.signing = cfg.Signing
 	s.efaktur = cfg.EFaktur
+	s.uploads = cfg.EFakturUploads
 	if s.logger == nil {
 		s.logger = slog.Default()
 	}
