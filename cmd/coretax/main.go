@@ -59,6 +59,7 @@ func commands() []command {
 		{"officer", "grant, revoke and list officer roles (coretax officer grant --username X --role Y)", runOfficer},
 		{"verify", "check a signed-document bundle offline (coretax verify BUNDLE --document DOC)", runVerify},
 		{"pph21", "compute PPh 21/26 offline with an explanation (coretax pph21 --json < input.json)", runPPh21},
+		{"bench", "measure an e-Faktur bulk upload against a minimal yardstick (coretax bench efaktur [--database URL])", runBench},
 		{"efaktur", "check a Coretax e-Faktur XML offline, or convert a CSV/XLSX sheet to it (coretax efaktur validate FILE.xml)", runEfaktur},
 		{"objectcode", "list, search and show e-Bupot tax object codes (coretax objectcode search TEXT | show CODE)", runObjectcode},
 	}

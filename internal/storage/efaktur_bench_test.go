@@ -87,7 +87,7 @@ func (noLogins) SameAsLogin(context.Context, int64, string) (bool, error) { retu
 // service hands them over.
 func (aw *approveWorld) fakturs(tb testing.TB, n int) []*efaktur.Faktur {
 	tb.Helper()
-	invs, err := bench.Invoices(string(aw.w.Company.NPWP), aw.bench, n, time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
+	invs, err := bench.Invoices(string(aw.w.Company.NPWP), aw.bench, 1, n, time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
 	if err != nil {
 		tb.Fatal(err)
 	}

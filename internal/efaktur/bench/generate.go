@@ -34,15 +34,16 @@ var catalogue = []efaktur.LineInput{
 
 // Invoices returns n valid invoices of seller (an NPWP) dated day, each
 // with 2 to 5 lines computed by efaktur.ComputeLine, addressed in turn to
-// buyers, with references INV-000001 onwards.
-func Invoices(seller string, buyers []Buyer, n int, day time.Time) ([]*efaktur.Invoice, error) {
+// buyers, with references INV-<first> onwards (INV-000001 for first 1),
+// so that files made with different first references differ.
+func Invoices(seller string, buyers []Buyer, first, n int, day time.Time) ([]*efaktur.Invoice, error) {
 	if len(buyers) == 0 {
 		return nil, fmt.Errorf("bench: no buyers")
 	}
 	out := make([]*efaktur.Invoice, n)
 	for i := range out {
 		b := buyers[i%len(buyers)]
-		inv := &efaktur.Invoice{Date: day, Option: "Normal", TrxCode: efaktur.TrxOtherValue, RefDesc: fmt.Sprintf("INV-%06d", i+1),
+		inv := &efaktur.Invoice{Date: day, Option: "Normal", TrxCode: efaktur.TrxOtherValue, RefDesc: fmt.Sprintf("INV-%06d", first+i),
 			SellerIDTKU: seller + taxid.HeadOfficeSuffix,
 			Buyer: efaktur.Buyer{TIN: b.NPWP, Document: efaktur.BuyerTIN, Country: "IDN", DocumentNumber: "-", Name: b.Name,
 				Address: b.Address, IDTKU: b.NPWP + taxid.HeadOfficeSuffix}}
@@ -62,8 +63,8 @@ func Invoices(seller string, buyers []Buyer, n int, day time.Time) ([]*efaktur.I
 }
 
 // File returns the invoices of Invoices as one TaxInvoiceBulk file.
-func File(seller string, buyers []Buyer, n int, day time.Time) ([]byte, error) {
-	invs, err := Invoices(seller, buyers, n, day)
+func File(seller string, buyers []Buyer, first, n int, day time.Time) ([]byte, error) {
+	invs, err := Invoices(seller, buyers, first, n, day)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,414 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/coretax/coretax/internal/actor"
+	"github.com/coretax/coretax/internal/audit"
+	"github.com/coretax/coretax/internal/calendar"
+	"github.com/coretax/coretax/internal/demo"
+	"github.com/coretax/coretax/internal/efaktur"
+	"github.com/coretax/coretax/internal/efaktur/bench"
+	"github.com/coretax/coretax/internal/pki"
+	"github.com/coretax/coretax/internal/registration"
+	"github.com/coretax/coretax/internal/registry"
+	"github.com/coretax/coretax/internal/roles"
+	"github.com/coretax/coretax/internal/signing"
+	"github.com/coretax/coretax/internal/storage"
+	"github.com/coretax/coretax/internal/taxid"
+	"github.com/coretax/coretax/internal/translog"
+)
+
+const benchUsage = `
+Usage: coretax bench efaktur [--database URL] [--invoices 1000] [--runs 5] [--json]
+
+Measures a bulk upload of e-Faktur invoices end to end and, in the same
+run, the yardstick: the same work written without the product.
+
+The product: the TaxInvoiceBulk file read and validated by
+efaktur.NewReader, each buyer looked up in the register, the totals
+computed, the signer's key opened once, and every invoice numbered,
+signed, logged in the transparency log, stored approved and audited by
+the faktur store's Approve, in one transaction.
+
+The yardstick: the file parsed with encoding/xml into plain structs, each
+invoice's bytes signed with ECDSA P-256, and one row per invoice inserted
+into a scratch table with multi-row INSERTs, in one transaction.
+
+The file holds --invoices realistic invoices (2 to 5 lines each, to four
+registered buyers) of the demo company; each run uploads a new file. The
+database is a scratch one: a SQLite file in a temporary directory by
+default, or with --database postgres://... a new schema of that server,
+dropped at the end. The signing key's passphrase is stretched with a
+cheap KDF setting: the real setting costs the same once per upload,
+whatever its size, and is not what is measured.
+
+Prints the median and best invoices per second of each pipeline, the
+ratio of the medians, and the machine. Exits 0 on a completed run, 1
+when the scratch database or the world cannot be set up.
+
+Flags:
+`
+
+func runBench(ctx context.Context, a *app, args []string) error {
+	if len(args) == 0 {
+		return &usageError{msg: "missing subcommand; use: coretax bench efaktur"}
+	}
+	switch args[0] {
+	case "efaktur":
+		return a.benchEfaktur(ctx, args[1:])
+	case "help", "-h", "-help", "--help":
+		return a.parse(a.newFlagSet("bench", benchUsage), []string{"--help"})
+	}
+	return &usageError{msg: fmt.Sprintf("unknown subcommand %q; use efaktur", args[0])}
+}
+
+// benchResult is what bench efaktur prints with --json.
+type benchResult struct {
+	Database        string      `json:"database"`
+	DatabaseVersion string      `json:"database_version"`
+	Invoices        int         `json:"invoices"`
+	Runs            int         `json:"runs"`
+	Product         benchSeries `json:"product"`
+	Yardstick       benchSeries `json:"yardstick"`
+	// Ratio is the product's median over the yardstick's.
+	Ratio   float64      `json:"ratio"`
+	Machine benchMachine `json:"machine"`
+}
+
+// benchSeries holds the invoices per second of each run.
+type benchSeries struct {
+	PerSecond []float64 `json:"per_second"`
+	Median    float64   `json:"median"`
+	Best      float64   `json:"best"`
+}
+
+func (s *benchSeries) add(n int, d time.Duration) {
+	s.PerSecond = append(s.PerSecond, float64(n)/d.Seconds())
+	sorted := slices.Clone(s.PerSecond)
+	slices.Sort(sorted)
+	s.Best = sorted[len(sorted)-1]
+	if m := len(sorted); m%2 == 1 {
+		s.Median = sorted[m/2]
+	} else {
+		s.Median = (sorted[m/2-1] + sorted[m/2]) / 2
+	}
+}
+
+type benchMachine struct {
+	CPU       string `json:"cpu"`
+	Cores     int    `json:"cores"`
+	GoVersion string `json:"go_version"`
+	OS        string `json:"os"`
+}
+
+func (a *app) benchEfaktur(ctx context.Context, args []string) error {
+	fs := a.newFlagSet("bench efaktur", benchUsage)
+	dbURL := fs.String("database", "", "PostgreSQL URL of a server to create a scratch schema on; empty for a scratch SQLite file")
+	n := fs.Int("invoices", 1000, "invoices per upload (1 to 1000, the most one approval signs)")
+	runs := fs.Int("runs", 5, "runs of each pipeline")
+	asJSON := fs.Bool("json", false, "print the result as JSON")
+	if err := a.parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return &usageError{msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	if *n < 1 || *n > efaktur.MaxApprove {
+		return &usageError{msg: fmt.Sprintf("--invoices %d: give 1 to %d", *n, efaktur.MaxApprove)}
+	}
+	if *runs < 1 {
+		return &usageError{msg: fmt.Sprintf("--runs %d: give at least 1", *runs)}
+	}
+	db, version, drop, err := benchDatabase(ctx, *dbURL)
+	if err != nil {
+		return fmt.Errorf("scratch database: %w", err)
+	}
+	defer drop()
+	env, err := newBenchWorld(ctx, db)
+	if err != nil {
+		return fmt.Errorf("set up the world: %w", err)
+	}
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return err
+	}
+	ys := bench.Yardstick{DB: db.SQL(), Postgres: db.Dialect() == storage.Postgres, Key: key}
+	if err := ys.Setup(ctx); err != nil {
+		return fmt.Errorf("set up the yardstick: %w", err)
+	}
+	res := benchResult{Database: db.Dialect().String(), DatabaseVersion: version, Invoices: *n, Runs: *runs, Machine: machine()}
+	for run := range *runs {
+		file, err := bench.File(string(env.w.Company.NPWP), env.buyers, run**n+1, *n, env.day)
+		if err != nil {
+			return err
+		}
+		start := time.Now()
+		stored, err := env.upload(ctx, file)
+		if err != nil {
+			return fmt.Errorf("run %d: product: %w", run+1, err)
+		}
+		res.Product.add(stored, time.Since(start))
+		start = time.Now()
+		stored, err = ys.Run(ctx, file)
+		if err != nil {
+			return fmt.Errorf("run %d: yardstick: %w", run+1, err)
+		}
+		res.Yardstick.add(stored, time.Since(start))
+	}
+	res.Ratio = res.Product.Median / res.Yardstick.Median
+	if *asJSON {
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	}
+	printBench(a.stdout, res)
+	return nil
+}
+
+func printBench(w io.Writer, r benchResult) {
+	fmt.Fprintf(w, "e-Faktur upload of %d invoices, %d run(s), on %s %s\n", r.Invoices, r.Runs, r.Database, r.DatabaseVersion)
+	fmt.Fprintf(w, "  %-10s median %8.0f invoices/s   best %8.0f invoices/s\n", "product", r.Product.Median, r.Product.Best)
+	fmt.Fprintf(w, "  %-10s median %8.0f invoices/s   best %8.0f invoices/s\n", "yardstick", r.Yardstick.Median, r.Yardstick.Best)
+	fmt.Fprintf(w, "  ratio      %.0f %% of the yardstick (medians)\n", 100*r.Ratio)
+	fmt.Fprintf(w, "machine: %s, %d cores, %s, %s\n", r.Machine.CPU, r.Machine.Cores, r.Machine.GoVersion, r.Machine.OS)
+}
+
+// machine describes the computer the benchmark ran on.
+func machine() benchMachine {
+	m := benchMachine{CPU: "unknown", Cores: runtime.NumCPU(), GoVersion: runtime.Version(), OS: runtime.GOOS + "/" + runtime.GOARCH}
+	if f, err := os.Open("/proc/cpuinfo"); err == nil {
+		defer f.Close()
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			if k, v, ok := strings.Cut(sc.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
+				m.CPU = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	return m
+}
+
+// benchDatabase opens a migrated scratch database and returns it with
+// its server version and a function that closes and removes it.
+func benchDatabase(ctx context.Context, rawURL string) (*storage.DB, string, func(), error) {
+	if rawURL == "" {
+		dir, err := os.MkdirTemp("", "coretax-bench-")
+		if err != nil {
+			return nil, "", nil, err
+		}
+		db, err := storage.OpenSQLite(ctx, filepath.Join(dir, storage.SQLiteFile))
+		if err != nil {
+			os.RemoveAll(dir)
+			return nil, "", nil, err
+		}
+		drop := func() { db.Close(); os.RemoveAll(dir) }
+		var v string
+		if err := db.SQL().QueryRowContext(ctx, `SELECT sqlite_version()`).Scan(&v); err != nil {
+			drop()
+			return nil, "", nil, err
+		}
+		if _, err := db.Migrate(ctx); err != nil {
+			drop()
+			return nil, "", nil, err
+		}
+		return db, v, drop, nil
+	}
+	if !strings.HasPrefix(rawURL, "postgres://") && !strings.HasPrefix(rawURL, "postgresql://") {
+		return nil, "", nil, errors.New("--database takes a postgres:// URL; leave it out for a scratch SQLite file")
+	}
+	admin, err := sql.Open("pgx", rawURL)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	defer admin.Close()
+	b := make([]byte, 6)
+	if _, err := rand.Read(b); err != nil {
+		return nil, "", nil, err
+	}
+	schema := "bench_" + hex.EncodeToString(b)
+	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		return nil, "", nil, fmt.Errorf("create schema %s: %w", schema, err)
+	}
+	dropSchema := func() {
+		a, err := sql.Open("pgx", rawURL)
+		if err != nil {
+			return
+		}
+		defer a.Close()
+		a.ExecContext(context.WithoutCancel(ctx), "DROP SCHEMA "+schema+" CASCADE")
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		dropSchema()
+		return nil, "", nil, err
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	db, err := storage.OpenPostgres(ctx, u.String())
+	if err != nil {
+		dropSchema()
+		return nil, "", nil, err
+	}
+	drop := func() { db.Close(); dropSchema() }
+	var v string
+	if err := db.SQL().QueryRowContext(ctx, `SHOW server_version`).Scan(&v); err != nil {
+		drop()
+		return nil, "", nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		drop()
+		return nil, "", nil, err
+	}
+	return db, "PostgreSQL " + v, drop, nil
+}
+
+// benchWorld is the demo world on the scratch database, its director
+// holding a signing certificate for the company.
+type benchWorld struct {
+	db      *storage.DB
+	w       demo.World
+	svc     *efaktur.Service
+	signing *signing.Service
+	seller  actor.Actor // the director acting for the company
+	buyers  []bench.Buyer
+	day     time.Time // the invoices' date: today in WIB
+}
+
+// benchPassphrase is the director's passphrase in the scratch world.
+const benchPassphrase = "Bench#Passphrase2026"
+
+func newBenchWorld(ctx context.Context, db *storage.DB) (*benchWorld, error) {
+	now := time.Now
+	rs := registry.NewService(db.Registry(), now)
+	reg := registration.NewService(db.Registration(), db.Registry(), registration.OpenPolicy(), now, registration.DefaultConfig())
+	w, err := demo.Load(ctx, demo.Services{Registry: rs, Registration: reg})
+	if err != nil {
+		return nil, err
+	}
+	policy := roles.NewPolicy(db.Roles(), db.Registry(), now, roles.DefaultRules().Merge(signing.Rules()).Merge(efaktur.Rules()))
+	ca, _, err := pki.NewCA("bench", now().Add(-time.Hour))
+	if err != nil {
+		return nil, err
+	}
+	cfg := signing.DefaultConfig([]byte("bench code key"))
+	cfg.KDF = pki.KDF{Memory: 64, Time: 1, Threads: 1}
+	dir, err := os.MkdirTemp("", "coretax-bench-log-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	key, _, err := translog.LoadOrCreateKey(filepath.Join(dir, "log.key"))
+	if err != nil {
+		return nil, err
+	}
+	tl, err := translog.NewService(db.TransLog(), key, now)
+	if err != nil {
+		return nil, err
+	}
+	sig := signing.NewService(db.Signing(), ca, tl, policy, benchLogins{}, now, cfg)
+	director := actor.With(ctx, actor.Actor{Kind: actor.Taxpayer, ID: string(w.Director.NPWP), TaxpayerID: w.Director.ID, AccountID: w.Director.ID})
+	if _, err := sig.Issue(director, w.Director.ID, benchPassphrase); err != nil {
+		return nil, err
+	}
+	seller := actor.Actor{Kind: actor.Taxpayer, ID: string(w.Director.NPWP), TaxpayerID: w.Director.ID,
+		AccountID: w.Director.ID, ActingForID: w.Company.ID, ActingFor: string(w.Company.NPWP)}
+	bw := &benchWorld{db: db, w: w, signing: sig, seller: seller, day: calendar.Day(now()),
+		svc: efaktur.NewService(db.EFaktur(), db.Registration(), sig, policy, now, efaktur.DefaultConfig())}
+	for _, t := range []registration.Taxpayer{w.VillaOwner, w.Employee, w.Designer, w.Director} {
+		bw.buyers = append(bw.buyers, bench.Buyer{NPWP: string(t.NPWP), Name: t.Name, Address: "Jl. Raya Ubud 1, Gianyar"})
+	}
+	return bw, nil
+}
+
+// benchLogins answers the signing service that no passphrase is a login
+// password: the scratch world has no logins.
+type benchLogins struct{}
+
+func (benchLogins) SameAsLogin(context.Context, int64, string) (bool, error) { return false, nil }
+
+// upload runs the product's pipeline on file and returns how many
+// invoices it approved: every step of an approving bulk upload, in one
+// transaction for the whole file.
+func (bw *benchWorld) upload(ctx context.Context, file []byte) (int, error) {
+	ctx = actor.With(ctx, bw.seller)
+	r := efaktur.NewReader(bytes.NewReader(file), bw.svc.Options())
+	company := bw.w.Company
+	buyers := map[string]int64{}
+	var fs []*efaktur.Faktur
+	for {
+		inv, ps, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return 0, err
+		}
+		if len(ps) > 0 {
+			return 0, fmt.Errorf("invoice %d: %s", r.Count(), ps[0].Message)
+		}
+		id, ok := buyers[inv.Buyer.TIN]
+		if !ok {
+			n, _, err := taxid.ParseNPWP(inv.Buyer.TIN)
+			if err != nil {
+				return 0, err
+			}
+			t, err := bw.db.Registration().TaxpayerByNPWP(ctx, n)
+			if err != nil {
+				return 0, fmt.Errorf("buyer %s: %w", inv.Buyer.TIN, err)
+			}
+			id, buyers[inv.Buyer.TIN] = t.ID, t.ID
+		}
+		t, err := efaktur.Sum(inv)
+		if err != nil {
+			return 0, err
+		}
+		fs = append(fs, &efaktur.Faktur{SellerID: company.ID, SellerNPWP: string(company.NPWP), BuyerID: id, Source: "upload", Invoice: *inv, Totals: t})
+	}
+	if ps := r.FileProblems(); len(ps) > 0 {
+		return 0, fmt.Errorf("file: %s", ps[0].Message)
+	}
+	signer, err := bw.signing.Open(ctx, roles.TaxInvoice, company.ID, benchPassphrase, fmt.Sprintf("approving %d faktur(s)", len(fs)))
+	if err != nil {
+		return 0, err
+	}
+	now := time.Now().UTC()
+	for _, f := range fs {
+		f.Status, f.Credit, f.ApprovedAt, f.ApprovedBy, f.CreatedAt, f.UpdatedAt = efaktur.Approved, efaktur.Uncredited, now, bw.w.Director.Name, now, now
+	}
+	sign := func(f *efaktur.Faktur) (signing.Prepared, error) {
+		doc, err := efaktur.Document(f)
+		if err != nil {
+			return signing.Prepared{}, err
+		}
+		p, err := signer.Prepare(doc)
+		f.PublicID = p.Signature.PublicID
+		return p, err
+	}
+	ev := audit.Entry{Actor: "taxpayer:" + string(bw.w.Director.NPWP), TaxpayerID: company.ID, Action: "efaktur.approve",
+		Detail: fmt.Sprintf("%d faktur(s) uploaded, approved and signed with certificate %d", len(fs), signer.CertificateSerial())}
+	if err := bw.db.EFaktur().Approve(ctx, fs, sign, ev); err != nil {
+		return 0, err
+	}
+	return len(fs), nil
+}
