@@ -167,7 +167,9 @@ type Period struct {
 }
 
 // First returns the first day of p.
-func (p Period) First() time.Time { return time.Date(p.Year, time.Month(p.Month), 1, 0, 0, 0, 0, time.UTC) }
+func (p Period) First() time.Time {
+	return time.Date(p.Year, time.Month(p.Month), 1, 0, 0, 0, 0, time.UTC)
+}
 
 // Filter selects slips.
 type Filter struct {
