@@ -14,6 +14,7 @@ import (
 	"github.com/coretax/coretax/internal/actor"
 	"github.com/coretax/coretax/internal/audit"
 	"github.com/coretax/coretax/internal/demo"
+	"github.com/coretax/coretax/internal/ebupot"
 	"github.com/coretax/coretax/internal/efaktur"
 	"github.com/coretax/coretax/internal/httpapi"
 	"github.com/coretax/coretax/internal/httpmw"
@@ -160,6 +161,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	fakturs := efaktur.NewService(db.EFaktur(), db.Registration(), signer, svc.roles.Policy(), time.Now, efaktur.DefaultConfig())
+	slips := ebupot.NewService(db.EBupot(), db.Registration(), signer, svc.roles.Policy(), time.Now)
 	// Bulk uploads run in the background until the server stops; jobs a
 	// stopped server left behind end first (doc/efaktur-upload.md).
 	uploads := efaktur.NewUploads(fakturs, db.EFaktur(), efaktur.DefaultUploadConfig())
@@ -187,10 +189,10 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	}
 	api := httpapi.New(httpapi.Config{Registration: svc.registration, Registry: svc.registry, Logger: logger, Audit: svc.audit, Roles: svc.roles,
 		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox,
-		TransLog: transLog, AuthCode: authCodes, Signing: signer, EFaktur: fakturs, EFakturUploads: uploads})
+		TransLog: transLog, AuthCode: authCodes, Signing: signer, EFaktur: fakturs, EFakturUploads: uploads, EBupot: slips})
 	pages, err := web.New(web.Config{Registration: svc.registration, Logger: logger, DemoNotes: notes, Audit: svc.audit,
 		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox, Roles: svc.roles,
-		AuthCode: authCodes, Signing: signer, EFaktur: fakturs, EFakturUploads: uploads})
+		AuthCode: authCodes, Signing: signer, EFaktur: fakturs, EFakturUploads: uploads, EBupot: slips})
 	if err != nil {
 		return err
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/coretax/coretax/internal/access"
 	"github.com/coretax/coretax/internal/audit"
 	"github.com/coretax/coretax/internal/authcode"
+	"github.com/coretax/coretax/internal/ebupot"
 	"github.com/coretax/coretax/internal/efaktur"
 	"github.com/coretax/coretax/internal/registration"
 	"github.com/coretax/coretax/internal/registry"
@@ -75,6 +76,8 @@ type Config struct {
 	Signing *signing.Service
 	// EFaktur serves VAT invoices (/taxpayers/{npwp}/efaktur/...).
 	EFaktur *efaktur.Service
+	// EBupot serves withholding slips (/taxpayers/{npwp}/ebupot/...).
+	EBupot *ebupot.Service
 	// EFakturUploads runs bulk uploads (/taxpayers/{npwp}/efaktur/uploads).
 	// When nil, those routes answer 503.
 	EFakturUploads *efaktur.Uploads

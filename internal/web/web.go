@@ -24,6 +24,7 @@ import (
 	"github.com/coretax/coretax/internal/actor"
 	"github.com/coretax/coretax/internal/audit"
 	"github.com/coretax/coretax/internal/authcode"
+	"github.com/coretax/coretax/internal/ebupot"
 	"github.com/coretax/coretax/internal/efaktur"
 	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/httpmw"
@@ -71,6 +72,8 @@ type Config struct {
 	Signing *signing.Service
 	// EFaktur serves the e-Faktur pages (/taxpayers/{npwp}/efaktur/...).
 	EFaktur *efaktur.Service
+	// EBupot serves the e-Bupot pages (/taxpayers/{npwp}/ebupot/...).
+	EBupot *ebupot.Service
 	// EFakturUploads runs bulk uploads (/taxpayers/{npwp}/efaktur/uploads).
 	// When nil, those pages answer 503.
 	EFakturUploads *efaktur.Uploads
