@@ -22,7 +22,6 @@ import (
 	"time"
 
 	"github.com/coretax/coretax/internal/actor"
-	"github.com/coretax/coretax/internal/audit"
 	"github.com/coretax/coretax/internal/calendar"
 	"github.com/coretax/coretax/internal/demo"
 	"github.com/coretax/coretax/internal/efaktur"
@@ -33,7 +32,6 @@ import (
 	"github.com/coretax/coretax/internal/roles"
 	"github.com/coretax/coretax/internal/signing"
 	"github.com/coretax/coretax/internal/storage"
-	"github.com/coretax/coretax/internal/taxid"
 	"github.com/coretax/coretax/internal/translog"
 )
 
@@ -43,11 +41,12 @@ Usage: coretax bench efaktur [--database URL] [--invoices 1000] [--runs 5] [--js
 Measures a bulk upload of e-Faktur invoices end to end and, in the same
 run, the yardstick: the same work written without the product.
 
-The product: the TaxInvoiceBulk file read and validated by
-efaktur.NewReader, each buyer looked up in the register, the totals
-computed, the signer's key opened once, and every invoice numbered,
-signed, logged in the transparency log, stored approved and audited by
-the faktur store's Approve, in one transaction.
+The product: the approving bulk upload job (efaktur.Uploads.UploadSync):
+the file stored and read invoice by invoice, each invoice validated and
+checked against the register, its totals computed, the signer's key
+opened once, and every invoice numbered, signed, logged in the
+transparency log, stored approved and audited, a chunk of invoices per
+transaction, with the job's counts and report.
 
 The yardstick: the file parsed with encoding/xml into plain structs, each
 invoice's bytes signed with ECDSA P-256, and one row per invoice inserted
@@ -288,8 +287,7 @@ func benchDatabase(ctx context.Context, rawURL string) (*storage.DB, string, fun
 type benchWorld struct {
 	db      *storage.DB
 	w       demo.World
-	svc     *efaktur.Service
-	signing *signing.Service
+	uploads *efaktur.Uploads
 	seller  actor.Actor // the director acting for the company
 	buyers  []bench.Buyer
 	day     time.Time // the invoices' date: today in WIB
@@ -333,8 +331,9 @@ func newBenchWorld(ctx context.Context, db *storage.DB) (*benchWorld, error) {
 	}
 	seller := actor.Actor{Kind: actor.Taxpayer, ID: string(w.Director.NPWP), TaxpayerID: w.Director.ID,
 		AccountID: w.Director.ID, ActingForID: w.Company.ID, ActingFor: string(w.Company.NPWP)}
-	bw := &benchWorld{db: db, w: w, signing: sig, seller: seller, day: calendar.Day(now()),
-		svc: efaktur.NewService(db.EFaktur(), db.Registration(), sig, policy, now, efaktur.DefaultConfig())}
+	svc := efaktur.NewService(db.EFaktur(), db.Registration(), sig, policy, now, efaktur.DefaultConfig())
+	bw := &benchWorld{db: db, w: w, seller: seller, day: calendar.Day(now()),
+		uploads: efaktur.NewUploads(svc, db.EFaktur(), efaktur.DefaultUploadConfig())}
 	for _, t := range []registration.Taxpayer{w.VillaOwner, w.Employee, w.Designer, w.Director} {
 		bw.buyers = append(bw.buyers, bench.Buyer{NPWP: string(t.NPWP), Name: t.Name, Address: "Jl. Raya Ubud 1, Gianyar"})
 	}
@@ -347,68 +346,17 @@ type benchLogins struct{}
 
 func (benchLogins) SameAsLogin(context.Context, int64, string) (bool, error) { return false, nil }
 
-// upload runs the product's pipeline on file and returns how many
-// invoices it approved: every step of an approving bulk upload, in one
-// transaction for the whole file.
+// upload runs the product's pipeline on file, the bulk upload job of
+// efaktur.Uploads run synchronously with the director's passphrase, and
+// returns how many invoices it stored approved.
 func (bw *benchWorld) upload(ctx context.Context, file []byte) (int, error) {
 	ctx = actor.With(ctx, bw.seller)
-	r := efaktur.NewReader(bytes.NewReader(file), bw.svc.Options())
-	company := bw.w.Company
-	buyers := map[string]int64{}
-	var fs []*efaktur.Faktur
-	for {
-		inv, ps, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return 0, err
-		}
-		if len(ps) > 0 {
-			return 0, fmt.Errorf("invoice %d: %s", r.Count(), ps[0].Message)
-		}
-		id, ok := buyers[inv.Buyer.TIN]
-		if !ok {
-			n, _, err := taxid.ParseNPWP(inv.Buyer.TIN)
-			if err != nil {
-				return 0, err
-			}
-			t, err := bw.db.Registration().TaxpayerByNPWP(ctx, n)
-			if err != nil {
-				return 0, fmt.Errorf("buyer %s: %w", inv.Buyer.TIN, err)
-			}
-			id, buyers[inv.Buyer.TIN] = t.ID, t.ID
-		}
-		t, err := efaktur.Sum(inv)
-		if err != nil {
-			return 0, err
-		}
-		fs = append(fs, &efaktur.Faktur{SellerID: company.ID, SellerNPWP: string(company.NPWP), BuyerID: id, Source: "upload", Invoice: *inv, Totals: t})
-	}
-	if ps := r.FileProblems(); len(ps) > 0 {
-		return 0, fmt.Errorf("file: %s", ps[0].Message)
-	}
-	signer, err := bw.signing.Open(ctx, roles.TaxInvoice, company.ID, benchPassphrase, fmt.Sprintf("approving %d faktur(s)", len(fs)))
+	job, err := bw.uploads.UploadSync(ctx, string(bw.w.Company.NPWP), bytes.NewReader(file), efaktur.UploadOptions{FileName: "bench.xml", Passphrase: benchPassphrase})
 	if err != nil {
 		return 0, err
 	}
-	now := time.Now().UTC()
-	for _, f := range fs {
-		f.Status, f.Credit, f.ApprovedAt, f.ApprovedBy, f.CreatedAt, f.UpdatedAt = efaktur.Approved, efaktur.Uncredited, now, bw.w.Director.Name, now, now
+	if job.State != efaktur.UploadDone || job.Rejected > 0 || job.Skipped > 0 {
+		return 0, fmt.Errorf("upload %d ended %s (%s): %d stored, %d rejected, %d skipped", job.ID, job.State, job.Reason, job.Stored, job.Rejected, job.Skipped)
 	}
-	sign := func(f *efaktur.Faktur) (signing.Prepared, error) {
-		doc, err := efaktur.Document(f)
-		if err != nil {
-			return signing.Prepared{}, err
-		}
-		p, err := signer.Prepare(doc)
-		f.PublicID = p.Signature.PublicID
-		return p, err
-	}
-	ev := audit.Entry{Actor: "taxpayer:" + string(bw.w.Director.NPWP), TaxpayerID: company.ID, Action: "efaktur.approve",
-		Detail: fmt.Sprintf("%d faktur(s) uploaded, approved and signed with certificate %d", len(fs), signer.CertificateSerial())}
-	if err := bw.db.EFaktur().Approve(ctx, fs, sign, ev); err != nil {
-		return 0, err
-	}
-	return len(fs), nil
+	return job.Stored, nil
 }
