@@ -282,3 +282,50 @@ func TestSlipRules(t *testing.T) {
 		check("DTP above its ceiling", dtp, "the DTP facility does not apply")
 	})
 }
+
+// TestYearByStatus runs a year of payroll for a permanent employee under
+// several PTKP statuses and checks the BPA1 against the engine's annual
+// computation of the same months.
+func TestYearByStatus(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := setup(t, db)
+		for i, st := range []string{"TK/0", "K/0", "K/3"} {
+			year := 2025 + i
+			gross := money.Amount(9_000_000_00 + int64(i)*4_000_000_00)
+			var refs []ebupot.Ref
+			var months []money.Amount
+			var credited money.Amount
+			for m := 1; m <= 11; m++ {
+				in := f.bpmp(m, gross)
+				in.Year, in.Recipient.Status, in.ObjectCode = year, st, "21-100-01"
+				in.WithholdingDate = time.Date(year, time.Month(m), 25, 0, 0, 0, 0, time.UTC)
+				d, err := f.svc.Create(f.hr, f.co, in)
+				if err != nil {
+					t.Fatalf("%s month %d: %v\n%s", st, m, err, fields(err))
+				}
+				refs = append(refs, ebupot.Ref{ID: d.ID, Version: d.Version})
+				months = append(months, gross)
+				credited += d.Tax
+			}
+			if _, err := f.svc.Sign(f.hr, f.co, refs, pass); err != nil {
+				t.Fatal(err)
+			}
+			months = append(months, gross+2_000_000_00) // a December bonus
+			a1 := f.bpmp(12, gross+2_000_000_00)
+			a1.Type, a1.Year, a1.Recipient.Status, a1.MonthEnd = objectcode.BPA1, year, st, 12
+			a1.WithholdingDate = time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC)
+			slip, err := f.svc.Calculate(f.hr, f.co, a1)
+			if err != nil {
+				t.Fatalf("%s BPA1: %v\n%s", st, err, fields(err))
+			}
+			want, err := pph21.Compute(pph21.Input{Year: year, Status: pph21.Status(st), Method: pph21.Annual, Months: months,
+				Withheld: credited, HasWithheld: true, Identity: pph21.IdentityNIK})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if slip.Tax != want.Tax || slip.Credited != credited || slip.Gross != 11*gross+gross+2_000_000_00 {
+				t.Errorf("%s %d: BPA1 tax %s credited %s gross %s; engine %s", st, year, slip.Tax.XML(), slip.Credited.XML(), slip.Gross.XML(), want.Tax.XML())
+			}
+		}
+	})
+}
