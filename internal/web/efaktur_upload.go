@@ -1,11 +1,14 @@
 package web
 
 import (
+	"bytes"
 	"errors"
+	"io"
 	"net/http"
 	"strconv"
 
 	"github.com/coretax/coretax/internal/efaktur"
+	"github.com/coretax/coretax/internal/efaktur/sheet"
 	"github.com/coretax/coretax/internal/errs"
 )
 
@@ -111,7 +114,22 @@ func (s *server) createUpload(w http.ResponseWriter, r *http.Request) error {
 			errorsOf(errs.InvalidFields("the file could not be read", errs.Field("file", "", "could not be read; choose it again"))))
 	}
 	defer f.Close()
-	job, _, err := svc.Upload(r.Context(), npwp, f, efaktur.UploadOptions{FileName: h.Filename, Passphrase: r.PostForm.Get("passphrase")})
+	// A CSV or XLSX sheet is converted to TaxInvoiceBulk XML first, so
+	// that a small business needs no separate converter
+	// (doc/efaktur-cli.md lists the columns).
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return s.renderUploadForm(w, r, http.StatusUnprocessableEntity,
+			errorsOf(errs.InvalidFields("the file could not be read", errs.Field("file", "", "could not be read; choose it again"))))
+	}
+	bulk, err := sheet.Bulk(data, npwp)
+	if err != nil {
+		if errs.Is(errs.Invalid, err) {
+			return s.renderUploadForm(w, r, http.StatusUnprocessableEntity, errorsOf(err))
+		}
+		return err
+	}
+	job, _, err := svc.Upload(r.Context(), npwp, bytes.NewReader(bulk), efaktur.UploadOptions{FileName: h.Filename, Passphrase: r.PostForm.Get("passphrase")})
 	if err != nil {
 		if k := errs.KindOf(err); k == errs.Invalid || k == errs.Conflict {
 			fe := errorsOf(err)

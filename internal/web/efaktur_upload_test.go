@@ -185,6 +185,17 @@ func TestUploadPages(t *testing.T) {
 			"Error report", "TaxInvoiceBulk/ListOfTaxInvoice/TaxInvoice[2]/ListOfGoodService/GoodService[1]/VAT", "Stored fakturs")
 		want(t, s.get(base), http.StatusOK, "nov.xml", `href="`+job+`"`)
 
+		// A CSV sheet is converted and uploaded as drafts; a sheet with an
+		// unknown column is refused with the row and column named.
+		d := calendar.Day(time.Now()).Format(time.DateOnly)
+		owner := string(w.VillaOwner.NPWP)
+		csv := "invoice,TaxInvoiceDate,TrxCode,BuyerTin,BuyerDocument,BuyerName,BuyerAdress,Opt,Code,Name,Unit,Price,Qty,VATRate\n" +
+			"S-1," + d + ",04," + owner + ",TIN,I Made Sudarma,\"Jl. Sawah Hijau 1, Ubud\",B,000000,Villa management,UM.0030,100000,1,12\n"
+		p = postFile(t, s, base, tok, "", "nov.csv", []byte(csv))
+		wantRedirect(t, p)
+		want(t, postFile(t, s, base, tok, "", "bad.csv", []byte("invoice,TaxInvoiceDate,Colour\nA,"+d+",red\n")),
+			http.StatusUnprocessableEntity, "column C", "nothing was uploaded")
+
 		// The villa owner is no party to the company's uploads.
 		o := newClient(t, s.srv)
 		s2 := &accessSite{site: &site{t: t, srv: s.srv, c: o, reg: s.reg}, db: db, world: w}
