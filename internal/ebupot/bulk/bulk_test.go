@@ -379,3 +379,23 @@ func TestParseAmount(t *testing.T) {
 		}
 	}
 }
+
+type failingReader struct{ err error }
+
+func (f failingReader) Read([]byte) (int, error) { return 0, f.err }
+
+// TestReadErrors: a declaration the decoder cannot read is a SyntaxError;
+// an error of the underlying reader is passed on as it is.
+func TestReadErrors(t *testing.T) {
+	var se *SyntaxError
+	for _, in := range []string{`<?xml version="0"?><Bp21Bulk/>`, `<?xml version="1.0" encoding="windows-1252"?><Bp21Bulk/>`} {
+		if _, _, _, err := readAll(t, []byte(in)); !errors.As(err, &se) {
+			t.Errorf("%s: err = %v, want a SyntaxError", in, err)
+		}
+	}
+	boom := errors.New("disk on fire")
+	_, _, err := NewReader(failingReader{boom}).Next()
+	if !errors.Is(err, boom) || errors.As(err, &se) {
+		t.Errorf("err = %v, want the reader's error", err)
+	}
+}

@@ -237,6 +237,13 @@ func (r *Reader) readEpilogue() error {
 		}
 		if t, ok := tok.(xml.StartElement); ok {
 			f := r.format
+			if f == nil {
+				// The root was not a bulk root; it is reported already.
+				if err := r.skip(); err != nil {
+					return err
+				}
+				continue
+			}
 			r.fileProblem(pos, f.Root+"/"+t.Name.Local, t.Name.Local, "", RuleUnknown,
 				fmt.Sprintf("<%s> after </%s>", t.Name.Local, f.List), fmt.Sprintf("put every slip inside the one <%s>", f.List))
 			if err := r.skip(); err != nil {
@@ -274,11 +281,18 @@ func (r *Reader) syntax(err error) error {
 		}
 		return &SyntaxError{Pos: r.lines.pos(r.dec.InputOffset()), Msg: "the file ends before the document is complete"}
 	}
+	if r.lines.err != nil && errors.Is(err, r.lines.err) {
+		return fmt.Errorf("read e-Bupot bulk file: %w", err)
+	}
+	// Everything else the decoder refuses is the document's fault: a
+	// syntax error, or a declaration it cannot read (version="0", an
+	// encoding other than UTF-8).
+	msg := strings.TrimPrefix(err.Error(), "xml: ")
 	var se *xml.SyntaxError
 	if errors.As(err, &se) {
-		return &SyntaxError{Pos: r.lines.pos(r.dec.InputOffset()), Msg: se.Msg}
+		msg = se.Msg
 	}
-	return fmt.Errorf("read e-Bupot bulk file: %w", err)
+	return &SyntaxError{Pos: r.lines.pos(r.dec.InputOffset()), Msg: msg}
 }
 
 func (r *Reader) skip() error {
@@ -568,10 +582,14 @@ type lineTracker struct {
 	newlines  []int64 // offsets of newlines not yet passed
 	line      int     // line of lineStart
 	lineStart int64   // offset of the first byte of line
+	err       error   // the last error of r other than io.EOF
 }
 
 func (t *lineTracker) Read(p []byte) (int, error) {
 	n, err := t.r.Read(p)
+	if err != nil && err != io.EOF {
+		t.err = err
+	}
 	for i, c := range p[:n] {
 		if c == '\n' {
 			t.newlines = append(t.newlines, t.read+int64(i))
