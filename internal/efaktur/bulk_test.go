@@ -537,3 +537,19 @@ func TestStreamLargeFile(t *testing.T) {
 		t.Errorf("%d newline offsets held at once", maxPending)
 	}
 }
+
+func TestNotXMLKinds(t *testing.T) {
+	for _, c := range []struct{ name, data, msg string }{
+		{"empty", "", "the file is empty"},
+		{"blank", " \n\t\n", "the file is empty"},
+		{"version", `<?xml version="0"?><TaxInvoiceBulk/>`, "version"},
+		{"encoding", `<?xml version="1.0" encoding="latin-9"?><TaxInvoiceBulk/>`, "encoding"},
+		{"truncated", `<TaxInvoiceBulk><TIN>0010000016000000</TIN>`, "unexpected EOF"},
+	} {
+		_, err := readAll(t, []byte(c.data), Options{})
+		var se *SyntaxError
+		if !errors.As(err, &se) || !strings.Contains(se.Msg, c.msg) {
+			t.Errorf("%s: %v, want a SyntaxError saying %q", c.name, err, c.msg)
+		}
+	}
+}

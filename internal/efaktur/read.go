@@ -251,13 +251,21 @@ func (r *Reader) syntax(err error) error {
 		if r.done {
 			return io.EOF
 		}
+		if !r.lines.content {
+			return &SyntaxError{Pos: Pos{1, 1}, Msg: "the file is empty"}
+		}
 		return &SyntaxError{Pos: r.lines.pos(r.dec.InputOffset()), Msg: "the file ends before the document is complete"}
 	}
 	var se *xml.SyntaxError
 	if errors.As(err, &se) {
 		return &SyntaxError{Pos: r.lines.pos(r.dec.InputOffset()), Msg: se.Msg}
 	}
-	return fmt.Errorf("read TaxInvoiceBulk: %w", err)
+	if r.lines.err != nil && errors.Is(err, r.lines.err) {
+		return fmt.Errorf("read TaxInvoiceBulk: %w", err)
+	}
+	// Any other decoder error (an unsupported XML version or encoding) is
+	// the document's: the file is not XML this reader can read.
+	return &SyntaxError{Pos: r.lines.pos(r.dec.InputOffset()), Msg: strings.TrimPrefix(err.Error(), "xml: ")}
 }
 
 func (r *Reader) skip() error {
@@ -622,13 +630,26 @@ type lineTracker struct {
 	newlines  []int64 // offsets of newlines not yet passed
 	line      int     // line of lineStart
 	lineStart int64   // offset of the first byte of line
+	// err is the underlying reader's last error other than io.EOF: an
+	// error the decoder returns that is not err is the document's fault.
+	err error
+	// content says a byte other than white space or a byte-order mark
+	// was read.
+	content bool
 }
 
 func (t *lineTracker) Read(p []byte) (int, error) {
 	n, err := t.r.Read(p)
+	if err != nil && err != io.EOF {
+		t.err = err
+	}
 	for i, c := range p[:n] {
-		if c == '\n' {
+		switch c {
+		case '\n':
 			t.newlines = append(t.newlines, t.read+int64(i))
+		case ' ', '\t', '\r', 0xEF, 0xBB, 0xBF:
+		default:
+			t.content = true
 		}
 	}
 	t.read += int64(n)
