@@ -148,6 +148,10 @@ const (
 	OfficerAccess OfficerRole = "officer.access"
 	// OfficerAudit: read the audit log of any taxpayer.
 	OfficerAudit OfficerRole = "officer.audit"
+	// OfficerRegional: officers of a Bali regional revenue office
+	// (Bapenda): read and register any taxpayer's PBJT properties and
+	// add dated versions of the regions' PBJT configuration.
+	OfficerRegional OfficerRole = "officer.regional"
 )
 
 // OfficerRoles lists the officer roles with what each allows.
@@ -158,6 +162,7 @@ var officerRoles = []struct {
 	{OfficerRegistration, "search the register, read and correct profiles, PKP status, legacy NPWP links"},
 	{OfficerAccess, "unlock accounts, see the people and roles of a taxpayer"},
 	{OfficerAudit, "read the audit log of any taxpayer"},
+	{OfficerRegional, "read and register PBJT properties, change the regions' PBJT configuration"},
 }
 
 // ParseOfficerRole checks an officer role name.
