@@ -91,8 +91,7 @@ func (s *Service) Allow(ctx context.Context, npwp string, act actor.Action) erro
 }
 
 func (s *Service) entry(ctx context.Context, taxpayerID int64, action, detail string) audit.Entry {
-	a := actor.From(ctx)
-	return audit.Entry{At: s.now(), Actor: a.String(), AccountID: a.AccountID, TaxpayerID: taxpayerID, Action: action, Address: a.Address, Detail: detail}
+	return audit.For(ctx, s.now(), taxpayerID, action, detail)
 }
 
 // TemporaryName is the name Coretax gives the recipient of a slip made on

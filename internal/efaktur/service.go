@@ -115,8 +115,7 @@ func (s *Service) seller(ctx context.Context, npwp string, act actor.Action) (Se
 }
 
 func (s *Service) entry(ctx context.Context, taxpayerID int64, action, detail string) audit.Entry {
-	a := actor.From(ctx)
-	return audit.Entry{At: s.now(), Actor: a.String(), AccountID: a.AccountID, TaxpayerID: taxpayerID, Action: action, Address: a.Address, Detail: detail}
+	return audit.For(ctx, s.now(), taxpayerID, action, detail)
 }
 
 // Form is a faktur as keyed in: the header and, per line, what the seller

@@ -166,8 +166,7 @@ func (s *Service) checkPassphrase(ctx context.Context, holderID int64, pass stri
 }
 
 func (s *Service) entry(ctx context.Context, taxpayerID int64, action, detail string) audit.Entry {
-	a := actor.From(ctx)
-	return audit.Entry{At: s.now(), Actor: a.String(), AccountID: a.AccountID, TaxpayerID: taxpayerID, Action: action, Address: a.Address, Detail: detail}
+	return audit.For(ctx, s.now(), taxpayerID, action, detail)
 }
 
 // Issue gives holder a new key pair and certificate, with its private key
