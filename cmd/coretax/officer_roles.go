@@ -10,6 +10,7 @@ import (
 	"github.com/coretax/coretax/internal/authcode"
 	"github.com/coretax/coretax/internal/ebupot"
 	"github.com/coretax/coretax/internal/efaktur"
+	"github.com/coretax/coretax/internal/pbjt"
 	"github.com/coretax/coretax/internal/roles"
 	"github.com/coretax/coretax/internal/signing"
 	"github.com/coretax/coretax/internal/storage"
@@ -29,6 +30,7 @@ Roles:
   officer.registration  search the register, read and correct profiles, PKP status, legacy NPWP links
   officer.access        unlock accounts, see the people and roles of a taxpayer
   officer.audit         read the audit log of any taxpayer
+  officer.regional      read and register PBJT properties, change the regions' PBJT configuration
 `
 
 func runOfficer(ctx context.Context, a *app, args []string) error {
@@ -101,7 +103,7 @@ func newRolesService(db *storage.DB, now func() time.Time) *roles.Service {
 // newPolicy returns the access policy: roles' rules over the register,
 // the grants and the company registry.
 func newPolicy(db *storage.DB, now func() time.Time) *roles.Policy {
-	return roles.NewPolicy(db.Roles(), db.Registry(), now, roles.DefaultRules().Merge(authcode.Rules()).Merge(signing.Rules()).Merge(efaktur.Rules()).Merge(ebupot.Rules()))
+	return roles.NewPolicy(db.Roles(), db.Registry(), now, roles.DefaultRules().Merge(authcode.Rules()).Merge(signing.Rules()).Merge(efaktur.Rules()).Merge(ebupot.Rules()).Merge(pbjt.Rules()))
 }
 
 func osUser() string {
