@@ -50,25 +50,43 @@ func sniffDelimiter(data []byte) rune {
 
 // readTable parses data as CSV. A file that is not CSV, or that has no
 // header, is an Invalid error; rows with a different number of fields are
-// kept and reported by the row reader.
+// kept and reported by the row reader. A file with quotes after spaces
+// (Booking.com's payout file pads its cells: `, "Villa Segara",`) is read
+// again leniently; a quote that is never closed is an error, since it
+// would swallow every row after it.
 func readTable(data []byte) (*table, error) {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	t, err := parseTable(data, false)
+	var pe *csv.ParseError
+	if errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrBareQuote) {
+		t, err = parseTable(data, true)
+	}
+	if errors.As(err, &pe) {
+		return nil, errs.Errorf(errs.Invalid, "line %d is not valid CSV: %v; save the export again as CSV (comma-separated, UTF-8)", pe.Line, pe.Err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read csv: %w", err)
+	}
+	if t.header == nil {
+		return nil, errs.E(errs.Invalid, "the file is empty; export the bookings again and choose CSV")
+	}
+	return t, nil
+}
+
+func parseTable(data []byte, lenient bool) (*table, error) {
 	r := csv.NewReader(bytes.NewReader(data))
 	r.Comma = sniffDelimiter(data)
 	r.FieldsPerRecord = -1
-	r.LazyQuotes = true
+	r.LazyQuotes = lenient
+	r.TrimLeadingSpace = lenient
 	t := &table{index: map[string]int{}}
 	for {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
-			break
+			return t, nil
 		}
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, errs.Errorf(errs.Invalid, "line %d is not valid CSV: %v; save the export again as CSV (comma-separated, UTF-8)", pe.Line, pe.Err)
-			}
-			return nil, fmt.Errorf("read csv: %w", err)
+			return nil, err
 		}
 		line, _ := r.FieldPos(0)
 		if t.header == nil {
@@ -84,10 +102,6 @@ func readTable(data []byte) (*table, error) {
 		}
 		t.rows = append(t.rows, record{line: line, fields: rec})
 	}
-	if t.header == nil {
-		return nil, errs.E(errs.Invalid, "the file is empty; export the bookings again and choose CSV")
-	}
-	return t, nil
 }
 
 // col returns the column of the first of names the header has, or -1.
