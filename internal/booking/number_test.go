@@ -18,11 +18,11 @@ func TestParseDecimal(t *testing.T) {
 		{"1256,00", "EUR", "1256.00", ""},
 		{"49,508,768", "VND", "49508768", ""},
 		{"1,234", "USD", "1234", ""},
-		{"626.640", "EUR", "626.640", ""},          // Booking.com: three decimals
-		{"15.195768", "EUR", "15.195768", ""},      // six decimals
-		{"12.345.678", "IDR", "12345678", ""},      // Indonesian grouping
-		{"1.500", "IDR", "1500", ""},               // rupiah have no decimals in practice
-		{"1.500", "USD", "1.500", ""},              // dollars do
+		{"626.640", "EUR", "626.640", ""},     // Booking.com: three decimals
+		{"15.195768", "EUR", "15.195768", ""}, // six decimals
+		{"12.345.678", "IDR", "12345678", ""}, // Indonesian grouping
+		{"1.500", "IDR", "1500", ""},          // rupiah have no decimals in practice
+		{"1.500", "USD", "1.500", ""},         // dollars do
 		{"-50.00", "USD", "-50.00", ""},
 		{"(50.00)", "USD", "-50.00", ""},
 		{"1 500 000", "IDR", "1500000", ""},

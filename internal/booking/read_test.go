@@ -50,16 +50,16 @@ func readSample(t *testing.T, name string, f Format, opt Options) *Result {
 
 // line is the part of a Booking the sample tests compare.
 type line struct {
-	Row                           int
-	Ref, Guest, Listing           string
-	In, Out                       string
-	Nights                        int
-	Status                        Status
-	Cur                           string
-	Gross, Commission, Payout     string // original, "" when not known
-	GrossIDR, CommIDR, PayoutIDR  money.Amount
-	Rate                          string
-	RateDay                       string
+	Row                          int
+	Ref, Guest, Listing          string
+	In, Out                      string
+	Nights                       int
+	Status                       Status
+	Cur                          string
+	Gross, Commission, Payout    string // original, "" when not known
+	GrossIDR, CommIDR, PayoutIDR money.Amount
+	Rate                         string
+	RateDay                      string
 }
 
 func lines(bs []Booking) []line {
@@ -223,7 +223,10 @@ func TestReadPropertyMapping(t *testing.T) {
 }
 
 func TestDetect(t *testing.T) {
-	for _, f := range []struct{ file string; want Format }{
+	for _, f := range []struct {
+		file string
+		want Format
+	}{
 		{"airbnb_reservations.csv", AirbnbReservations},
 		{"airbnb_transactions.csv", AirbnbTransactions},
 		{"booking_statement.csv", BookingStatement},
