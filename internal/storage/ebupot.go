@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/coretax/coretax/internal/audit"
@@ -267,64 +265,51 @@ func (s *EBupotStore) Slip(ctx context.Context, id int64) (ebupot.Slip, error) {
 
 // List implements ebupot.Store.
 func (s *EBupotStore) List(ctx context.Context, f ebupot.Filter) ([]ebupot.Slip, error) {
-	var where []string
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
-	switch {
-	case f.RecipientID != 0:
-		where = append(where, "recipient_id = "+arg(f.RecipientID), "recipient_id IS NOT NULL", "status <> 'draft'", "temporary_tin = "+arg(false))
-	default:
-		where = append(where, "withholder_id = "+arg(f.WithholderID))
+	var w where
+	if f.RecipientID != 0 {
+		w.add("recipient_id = ?", f.RecipientID)
+		w.add("status <> 'draft'")
+		w.add("temporary_tin = ?", false)
+	} else {
+		w.add("withholder_id = ?", f.WithholderID)
 	}
 	if f.Type != "" {
-		where = append(where, "type = "+arg(string(f.Type)))
+		w.add("type = ?", string(f.Type))
 	}
 	if f.Status != "" {
-		where = append(where, "status = "+arg(string(f.Status)))
+		w.add("status = ?", string(f.Status))
 	}
 	if f.Current {
-		where = append(where, "status <> 'corrected'")
+		w.add("status <> 'corrected'")
 	}
 	if f.Year != 0 {
-		where = append(where, "year = "+arg(f.Year))
+		w.add("year = ?", f.Year)
 	}
 	if f.Month != 0 {
-		where = append(where, "month = "+arg(f.Month))
+		w.add("month = ?", f.Month)
 	}
 	if f.RecipientTIN != "" {
-		where = append(where, "recipient_tin = "+arg(f.RecipientTIN))
+		w.add("recipient_tin = ?", f.RecipientTIN)
 	}
 	if f.ObjectCode != "" {
-		where = append(where, "object_code = "+arg(f.ObjectCode))
+		w.add("object_code = ?", f.ObjectCode)
 	}
 	if f.Number != "" {
-		where = append(where, "number LIKE "+arg(escapeLike(f.Number)+"%")+` ESCAPE '\'`)
+		w.prefix("number", f.Number)
 	}
 	if f.BatchID != 0 {
-		where = append(where, "batch_id = "+arg(f.BatchID))
+		w.add("batch_id = ?", f.BatchID)
 	}
 	if f.After != 0 {
-		where = append(where, "id < "+arg(f.After))
+		w.add("id < ?", f.After)
 	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = ebupot.DefaultLimit
 	}
-	rows, err := s.db.db.QueryContext(ctx, `SELECT `+slipColumns+` FROM ebupot_slips WHERE `+strings.Join(where, " AND ")+` ORDER BY id DESC LIMIT `+arg(limit), args...)
+	out, err := page(ctx, s.db.db, `SELECT `+slipColumns+` FROM ebupot_slips`, &w, limit, scanSlip)
 	if err != nil {
 		return nil, fmt.Errorf("list slips: %w", err)
 	}
-	defer rows.Close()
-	var out []ebupot.Slip
-	for rows.Next() {
-		sl, err := scanSlip(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list slips: %w", err)
-		}
-		out = append(out, sl)
-	}
-	return out, rows.Err()
+	return out, nil
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/coretax/coretax/internal/audit"
@@ -481,74 +480,59 @@ func (s *EFakturStore) FakturByNumber(ctx context.Context, number string) (efakt
 
 // List implements efaktur.Store.
 func (s *EFakturStore) List(ctx context.Context, f efaktur.Filter) ([]efaktur.Faktur, error) {
-	var where []string
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
+	var w where
 	if f.Side == efaktur.Input {
-		where = append(where, "buyer_id = "+arg(f.TaxpayerID), "buyer_id IS NOT NULL", "status <> 'draft'")
+		w.add("buyer_id = ?", f.TaxpayerID)
+		w.add("status <> 'draft'")
 	} else {
-		where = append(where, "seller_id = "+arg(f.TaxpayerID))
+		w.add("seller_id = ?", f.TaxpayerID)
 	}
 	if f.Status != "" {
-		where = append(where, "status = "+arg(string(f.Status)))
+		w.add("status = ?", string(f.Status))
 	}
 	if f.Credit != "" {
-		where = append(where, "credit = "+arg(string(f.Credit)))
+		w.add("credit = ?", string(f.Credit))
 	}
 	if !f.Period.IsZero() {
-		first := f.Period.First()
-		where = append(where, "invoice_date >= "+arg(first), "invoice_date < "+arg(f.Period.Add(1).First()))
+		w.add("invoice_date >= ? AND invoice_date < ?", f.Period.First(), f.Period.Add(1).First())
 	}
 	if !f.From.IsZero() {
-		where = append(where, "invoice_date >= "+arg(f.From))
+		w.add("invoice_date >= ?", f.From)
 	}
 	if !f.To.IsZero() {
-		where = append(where, "invoice_date <= "+arg(f.To))
+		w.add("invoice_date <= ?", f.To)
 	}
 	if f.TrxCode != "" {
-		where = append(where, "trx_code = "+arg(string(f.TrxCode)))
+		w.add("trx_code = ?", string(f.TrxCode))
 	}
 	if f.Counterparty != "" {
 		if f.Side == efaktur.Input {
-			where = append(where, "seller_npwp = "+arg(f.Counterparty))
+			w.add("seller_npwp = ?", f.Counterparty)
 		} else {
-			where = append(where, "buyer_tin = "+arg(f.Counterparty))
+			w.add("buyer_tin = ?", f.Counterparty)
 		}
 	}
 	if f.Number != "" {
-		where = append(where, "number LIKE "+arg(escapeLike(f.Number)+"%")+` ESCAPE '\'`)
+		w.prefix("number", f.Number)
 	}
 	if f.Reference != "" {
-		where = append(where, "reference = "+arg(f.Reference))
+		w.add("reference = ?", f.Reference)
 	}
 	if f.UploadID != 0 {
-		where = append(where, "upload_id = "+arg(f.UploadID))
+		w.add("upload_id = ?", f.UploadID)
 	}
 	if f.After != 0 {
-		where = append(where, "id < "+arg(f.After))
+		w.add("id < ?", f.After)
 	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = efaktur.DefaultLimit
 	}
-	q := `SELECT ` + fakturColumns + ` FROM efaktur_fakturs WHERE ` + strings.Join(where, " AND ") + ` ORDER BY id DESC LIMIT ` + arg(limit)
-	rows, err := s.db.db.QueryContext(ctx, q, args...)
+	out, err := page(ctx, s.db.db, `SELECT `+fakturColumns+` FROM efaktur_fakturs`, &w, limit, scanFaktur)
 	if err != nil {
 		return nil, fmt.Errorf("list fakturs: %w", err)
 	}
-	defer rows.Close()
-	var out []efaktur.Faktur
-	for rows.Next() {
-		fk, err := scanFaktur(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list fakturs: %w", err)
-		}
-		out = append(out, fk)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // SetCredit implements efaktur.Store.
