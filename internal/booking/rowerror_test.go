@@ -191,7 +191,7 @@ func TestFileErrors(t *testing.T) {
 		format     Format
 		want       string
 	}{
-		{"missing columns", "Confirmation code,Status,Guest name\nHM1,Confirmed,A\n", AirbnbReservations, `Start date: column missing from the header; a Airbnb reservations file has a column named "Start date"`},
+		{"missing columns", "Confirmation code,Status,Guest name\nHM1,Confirmed,A\n", AirbnbReservations, `Start date: column missing from the header; the Airbnb reservations export has a column named "Start date"`},
 		{"empty file", "", Generic, "the file is empty"},
 		{"unknown format", "a,b\n", Format("expedia"), `format "expedia" is not one this system reads`},
 		{"quote never closed", "listing,guest,check_in,check_out\n\"Villa,A,2026-10-03,2026-10-07\n", Generic, "is not valid CSV"},

@@ -129,13 +129,13 @@ func (t *table) require(f Format, cols ...column) error {
 	var fs errs.Fields
 	for _, c := range cols {
 		if t.col(c.names()...) < 0 {
-			fs.Add(c.name, "", "column missing from the header; a %s file has a column named %q", f.Title(), c.name)
+			fs.Add(c.name, "", "column missing from the header; the %s export has a column named %q", f.Title(), c.name)
 		}
 	}
 	if len(fs) == 0 {
 		return nil
 	}
-	return errs.InvalidFields(fmt.Sprintf("the header is not that of a %s file (it has: %s)", f.Title(), strings.Join(t.header, ", ")), fs...)
+	return errs.InvalidFields(fmt.Sprintf("the header is not that of the %s export (it has: %s)", f.Title(), strings.Join(t.header, ", ")), fs...)
 }
 
 // cells reads one record with the table's column names; it collects the
