@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -36,7 +37,7 @@ import (
 )
 
 const benchUsage = `
-Usage: coretax bench efaktur [--database URL] [--invoices 1000] [--runs 5] [--json]
+Usage: coretax bench efaktur [--database URL] [--invoices 1000] [--runs 5] [--json] [--cpuprofile FILE]
 
 Measures a bulk upload of e-Faktur invoices end to end and, in the same
 run, the yardstick: the same work written without the product.
@@ -125,6 +126,7 @@ func (a *app) benchEfaktur(ctx context.Context, args []string) error {
 	n := fs.Int("invoices", 1000, "invoices per upload (1 to 1000, the most one approval signs)")
 	runs := fs.Int("runs", 5, "runs of each pipeline")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of the runs (both pipelines) to this file")
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
@@ -155,6 +157,17 @@ func (a *app) benchEfaktur(ctx context.Context, args []string) error {
 		return fmt.Errorf("set up the yardstick: %w", err)
 	}
 	res := benchResult{Database: db.Dialect().String(), DatabaseVersion: version, Invoices: *n, Runs: *runs, Machine: machine()}
+	if *profile != "" {
+		prof, err := os.Create(*profile)
+		if err != nil {
+			return err
+		}
+		defer prof.Close()
+		if err := pprof.StartCPUProfile(prof); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	for run := range *runs {
 		file, err := bench.File(string(env.w.Company.NPWP), env.buyers, run**n+1, *n, env.day)
 		if err != nil {
