@@ -74,6 +74,9 @@ type Config struct {
 	EFaktur *efaktur.Service
 	// EBupot serves the e-Bupot pages (/taxpayers/{npwp}/ebupot/...).
 	EBupot *ebupot.Service
+	// EBupotBatches stores the payroll batches the payroll page saves.
+	// When nil, saving a payroll answers 503 (calculating still works).
+	EBupotBatches ebupot.BatchStore
 	// EFakturUploads runs bulk uploads (/taxpayers/{npwp}/efaktur/uploads).
 	// When nil, those pages answer 503.
 	EFakturUploads *efaktur.Uploads
@@ -92,6 +95,9 @@ type server struct {
 	signing   *signing.Service
 	efaktur   *efaktur.Service
 	uploads   *efaktur.Uploads
+	ebupot    *ebupot.Service
+	// ebupotBatches stores the payroll page's batches.
+	ebupotBatches ebupot.BatchStore
 	// insecureCookies leaves Secure off the session cookie.
 	insecureCookies bool
 
@@ -189,6 +195,17 @@ var routes = []route{
 	{"POST /taxpayers/{npwp}/efaktur/fakturs/{id}/not-credit", (*server).notCreditFaktur},
 	{"POST /taxpayers/{npwp}/efaktur/fakturs/{id}/uncredit", (*server).uncreditFaktur},
 	{"POST /taxpayers/{npwp}/efaktur/fakturs/{id}/return", (*server).returnGoods},
+	{"GET /taxpayers/{npwp}/ebupot", (*server).ebupotList},
+	{"GET /taxpayers/{npwp}/ebupot/payroll", (*server).payrollPage},
+	{"POST /taxpayers/{npwp}/ebupot/payroll", (*server).payroll},
+	{"POST /taxpayers/{npwp}/ebupot/sign", (*server).signSlips},
+	{"GET /taxpayers/{npwp}/ebupot/received", (*server).ebupotReceived},
+	{"GET /taxpayers/{npwp}/ebupot/slips/{id}", (*server).slipDetail},
+	{"POST /taxpayers/{npwp}/ebupot/slips/{id}/delete", (*server).deleteSlip},
+	{"POST /taxpayers/{npwp}/ebupot/slips/{id}/sign", (*server).signSlip},
+	{"POST /taxpayers/{npwp}/ebupot/slips/{id}/correct", (*server).correctSlip},
+	{"POST /taxpayers/{npwp}/ebupot/slips/{id}/cancel", (*server).cancelSlip},
+	{"GET /objectcodes", (*server).objectCodes},
 }
 
 // Patterns lists the method and path patterns of the pages ("GET
@@ -215,6 +232,7 @@ func New(cfg Config) (http.Handler, error) {
 	s.signing = cfg.Signing
 	s.efaktur = cfg.EFaktur
 	s.uploads = cfg.EFakturUploads
+	s.ebupot, s.ebupotBatches = cfg.EBupot, cfg.EBupotBatches
 	if s.logger == nil {
 		s.logger = slog.Default()
 	}
