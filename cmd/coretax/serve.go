@@ -19,6 +19,7 @@ import (
 	"github.com/coretax/coretax/internal/httpapi"
 	"github.com/coretax/coretax/internal/httpmw"
 	"github.com/coretax/coretax/internal/notify"
+	"github.com/coretax/coretax/internal/pbjt"
 	"github.com/coretax/coretax/internal/registration"
 	"github.com/coretax/coretax/internal/registry"
 	"github.com/coretax/coretax/internal/roles"
@@ -162,6 +163,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	}
 	fakturs := efaktur.NewService(db.EFaktur(), db.Registration(), signer, svc.roles.Policy(), time.Now, efaktur.DefaultConfig())
 	slips := ebupot.NewService(db.EBupot(), db.Registration(), signer, svc.roles.Policy(), time.Now)
+	properties := pbjt.NewService(db.PBJT(), db.Registration(), svc.roles.Policy(), time.Now)
 	// Bulk uploads run in the background until the server stops; jobs a
 	// stopped server left behind end first (doc/efaktur-upload.md).
 	uploads := efaktur.NewUploads(fakturs, db.EFaktur(), efaktur.DefaultUploadConfig())
@@ -189,7 +191,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	}
 	api := httpapi.New(httpapi.Config{Registration: svc.registration, Registry: svc.registry, Logger: logger, Audit: svc.audit, Roles: svc.roles,
 		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox,
-		TransLog: transLog, AuthCode: authCodes, Signing: signer, EFaktur: fakturs, EFakturUploads: uploads, EBupot: slips})
+		TransLog: transLog, AuthCode: authCodes, PBJT: properties, Signing: signer, EFaktur: fakturs, EFakturUploads: uploads, EBupot: slips})
 	pages, err := web.New(web.Config{Registration: svc.registration, Logger: logger, DemoNotes: notes, Audit: svc.audit,
 		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox, Roles: svc.roles,
 		AuthCode: authCodes, Signing: signer, EFaktur: fakturs, EFakturUploads: uploads, EBupot: slips,

@@ -24,6 +24,7 @@ import (
 	"github.com/coretax/coretax/internal/authcode"
 	"github.com/coretax/coretax/internal/ebupot"
 	"github.com/coretax/coretax/internal/efaktur"
+	"github.com/coretax/coretax/internal/pbjt"
 	"github.com/coretax/coretax/internal/registration"
 	"github.com/coretax/coretax/internal/registry"
 	"github.com/coretax/coretax/internal/roles"
@@ -81,6 +82,10 @@ type Config struct {
 	// EFakturUploads runs bulk uploads (/taxpayers/{npwp}/efaktur/uploads).
 	// When nil, those routes answer 503.
 	EFakturUploads *efaktur.Uploads
+	// PBJT serves the Bali regions' configuration (/regencies) and
+	// properties (/taxpayers/{npwp}/properties). When nil, those routes
+	// answer 503.
+	PBJT *pbjt.Service
 }
 
 // server holds the dependencies of the handlers.
@@ -105,6 +110,8 @@ type server struct {
 	efaktur *efaktur.Service
 	// uploads runs e-Faktur bulk uploads; nil answers 503.
 	uploads *efaktur.Uploads
+	// pbjt serves regional tax; nil answers 503.
+	pbjt *pbjt.Service
 }
 
 // route is one entry of the API: a method and a ServeMux path pattern.
@@ -210,6 +217,9 @@ var routes = []route{
 	{"GET", "/api/v1/taxpayers/{npwp}/efaktur/fakturs/{id}/returns", (*server).returs},
 	{"GET", "/api/v1/taxpayers/{npwp}/efaktur/fakturs/{id}/pdf", (*server).fakturPDF},
 	{"GET", "/api/v1/taxpayers/{npwp}/efaktur/export", (*server).exportFakturs},
+	{"GET", "/api/v1/regencies", (*server).regencies},
+	{"GET", "/api/v1/taxpayers/{npwp}/properties", (*server).properties},
+	{"POST", "/api/v1/taxpayers/{npwp}/properties", (*server).registerProperty},
 }
 
 // New returns the API handler. Mount it at Prefix+"/" on the server's mux,
@@ -225,6 +235,7 @@ func New(cfg Config) http.Handler {
 	s.signing = cfg.Signing
 	s.efaktur = cfg.EFaktur
 	s.uploads = cfg.EFakturUploads
+	s.pbjt = cfg.PBJT
 	s.access, s.insecureCookies = cfg.Access, cfg.InsecureCookies
 	if s.logger == nil {
 		s.logger = slog.Default()

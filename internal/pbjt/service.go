@@ -201,6 +201,13 @@ func (s *Service) allowed(ctx context.Context, npwp string, act actor.Action) (r
 	return t, s.policy.Allow(ctx, act, t.ID)
 }
 
+// Allow checks that the actor in ctx may perform act on the taxpayer
+// named by npwp, before a transport reads a request body.
+func (s *Service) Allow(ctx context.Context, npwp string, act actor.Action) error {
+	_, err := s.allowed(ctx, npwp, act)
+	return err
+}
+
 // property checks in and resolves its owners in the register.
 func (s *Service) property(ctx context.Context, in PropertyInput) (Property, error) {
 	p, fs := checkProperty(in)
