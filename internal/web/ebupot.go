@@ -78,6 +78,7 @@ var ebupotFieldLabels = map[string]string{
 	"recipient":          "Recipient's NIK or TIN",
 	"object":             "Object code",
 	"batch":              "Batch",
+	"file":               "File",
 }
 
 func init() {
@@ -458,6 +459,8 @@ type payrollPage struct {
 	Saved                       []savedRow
 	BatchID                     int64
 	Sign                        signForm
+	Upload                      *payrollUpload
+	UploadErrors                *formErrors
 	ListURL, Action, PeriodName string
 }
 
@@ -1362,4 +1365,82 @@ func retiredCodes(q string, slip objectcode.SlipType, day time.Time) []codeView 
 	}
 	slices.SortFunc(out, func(a, b codeView) int { return strings.Compare(a.Code, b.Code) })
 	return out
+}
+
+// payrollUpload is the outcome of a bulk file upload with rejected rows.
+type payrollUpload struct {
+	Created, Rejected int
+	Rows              []rejectedRow
+}
+
+// rejectedRow is a rejected row of an uploaded file.
+type rejectedRow struct {
+	Row      int
+	Problems []string
+}
+
+// uploadPayroll handles POST /taxpayers/{npwp}/ebupot/payroll/upload: a
+// Coretax bulk file (MmPayrollBulk, Bp21Bulk, BP26Bulk or A1Bulk) read by
+// ebupot.ImportXML and stored as one batch, with CreateBatch's rules: the
+// good rows become drafts, the bad rows are listed with their XML lines.
+func (s *server) uploadPayroll(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.ebupotGuard(r, ebupot.ActRead)
+	if err != nil {
+		return err
+	}
+	if s.ebupotBatches == nil {
+		return errs.E(errs.Unavailable, "payroll batches are not served by this server")
+	}
+	ctx, npwp := r.Context(), r.PathValue("npwp")
+	today := svc.Today()
+	p := payrollPage{Form: payrollForm{Year: strconv.Itoa(today.Year()), Month: strconv.Itoa(int(today.Month()))}}
+	p.Form.WithholdingDate = date(lastDay(today.Year(), int(today.Month())))
+	rejected := func(err error) error {
+		if errs.KindOf(err) != errs.Invalid {
+			return err
+		}
+		p.UploadErrors = errorsOf(err)
+		s.renderPayroll(w, r, http.StatusUnprocessableEntity, p, payrollEmptyRows)
+		return nil
+	}
+	var im ebupot.Import
+	f, _, ferr := r.FormFile("file")
+	if ferr != nil {
+		return rejected(errs.InvalidFields("choose a file", errs.Field("file", "", "choose a Coretax bulk XML file (MmPayrollBulk, Bp21Bulk, BP26Bulk or A1Bulk)")))
+	}
+	defer f.Close()
+	if im, err = ebupot.ImportXML(f); err != nil {
+		return rejected(err)
+	}
+	b, err := svc.ImportBatch(ctx, npwp, im, s.ebupotBatches)
+	if err != nil {
+		return rejected(err)
+	}
+	if b.Rejected == 0 {
+		return seeOther(w, r, ebupotURL(npwp)+"?batch="+strconv.FormatInt(b.ID, 10)+"&done=saved")
+	}
+	res := &payrollUpload{Created: b.Created, Rejected: b.Rejected}
+	for _, row := range b.Rows {
+		if len(row.Problems) == 0 {
+			continue
+		}
+		ur := rejectedRow{Row: row.Row}
+		for _, pr := range row.Problems {
+			ur.Problems = append(ur.Problems, fieldLabel(pr.Field)+": "+pr.Message)
+		}
+		res.Rows = append(res.Rows, ur)
+	}
+	p.Upload, p.BatchID = res, b.ID
+	if b.Created > 0 {
+		drafts, err := svc.List(ctx, npwp, ebupot.Filter{BatchID: b.ID, Status: ebupot.Draft, Limit: ebupot.MaxLimit})
+		if err != nil {
+			return err
+		}
+		for _, d := range drafts {
+			p.Sign.Refs = append(p.Sign.Refs, fmt.Sprintf("%d:%d", d.ID, d.Version))
+		}
+		p.Sign.Batch = b.ID
+	}
+	s.renderPayroll(w, r, http.StatusUnprocessableEntity, p, payrollEmptyRows)
+	return nil
 }

@@ -1,9 +1,11 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -17,6 +19,7 @@ import (
 	"github.com/coretax/coretax/internal/actor"
 	"github.com/coretax/coretax/internal/demo"
 	"github.com/coretax/coretax/internal/ebupot"
+	"github.com/coretax/coretax/internal/ebupot/objectcode"
 	"github.com/coretax/coretax/internal/httpmw"
 	"github.com/coretax/coretax/internal/pki"
 	"github.com/coretax/coretax/internal/pph21"
@@ -247,4 +250,63 @@ func TestObjectCodePages(t *testing.T) {
 	want(t, s.get("/objectcodes?q=21-100-03"), http.StatusOK, "Retired codes that match", "2024-12-31", `href="/objectcodes?q=21-100-35"`)
 	want(t, s.get("/objectcodes?on=2024-06-01&q=21-100-03"), http.StatusOK, `<td class="mono">21-100-03</td>`)
 	want(t, s.get("/objectcodes?slip=XX"), http.StatusUnprocessableEntity, `id="slip-error"`)
+}
+
+// TestPayrollUpload uploads Coretax MmPayrollBulk files: a file that is
+// not XML or names another withholder is refused next to the file input,
+// and a row the Service rejects is listed with its XML line.
+func TestPayrollUpload(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newEBupotSite(t, db)
+		w := s.world
+		co := string(w.Company.NPWP)
+		base := "/taxpayers/" + co + "/ebupot"
+		wantRedirect(t, s.login(t, string(w.Director.NPWP), "gruber villa sunrise"))
+		tok := s.token("/account/security")
+		if p := s.post("/account/acting-for", url.Values{"csrf_token": {tok}, "npwp": {co}}); p.status != http.StatusSeeOther {
+			t.Fatalf("act for the company: %d", p.status)
+		}
+		tok = s.token(base + "/payroll")
+		upload := func(file []byte) page {
+			t.Helper()
+			var b bytes.Buffer
+			mw := multipart.NewWriter(&b)
+			mw.WriteField("csrf_token", tok)
+			fw, _ := mw.CreateFormFile("file", "payroll.xml")
+			fw.Write(file)
+			mw.Close()
+			res, err := s.c.Post(s.srv.URL+base+"/payroll/upload", mw.FormDataContentType(), &b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return read(t, res)
+		}
+		ter, err := pph21.Compute(pph21.Input{Year: 2026, Month: 9, Status: "K/1", Method: pph21.TERMonthly, Gross: 15_000_000_00, Identity: pph21.IdentityNIK})
+		if err != nil {
+			t.Fatal(err)
+		}
+		xmlOf := func(tin string, rate pph21.Rate) []byte {
+			var b bytes.Buffer
+			sl := ebupot.Slip{Type: objectcode.BPMP, Period: ebupot.Period{Year: 2026, Month: 9}, ObjectCode: "21-100-01", Facility: ebupot.NoFacility,
+				Recipient: ebupot.Recipient{TIN: string(w.Employee.NPWP), Kind: objectcode.PermanentEmployee, Status: "K/1", Position: "Barista", Resident: true},
+				Gross:     15_000_000_00, Deemed: 10000, PlaceNITKU: co + "000000", WithholdingDate: time.Date(2026, 9, 30, 0, 0, 0, 0, time.UTC)}
+			x, err := ebupot.NewXMLWriter(&b, objectcode.BPMP, tin)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := x.Write(&sl); err != nil {
+				t.Fatal(err)
+			}
+			if err := x.Close(); err != nil {
+				t.Fatal(err)
+			}
+			return b.Bytes()
+		}
+		want(t, upload([]byte("not xml")), http.StatusUnprocessableEntity, `class="field-error"`)
+		want(t, upload(xmlOf(string(w.VillaOwner.NPWP), ter.Rate)), http.StatusUnprocessableEntity, "the file is another withholder")
+		// A row the Service rejects (a rate other than the TER's) is
+		// listed with its row and XML line; nothing else is saved.
+		want(t, upload(xmlOf(co, 0)), http.StatusUnprocessableEntity, "0 row(s) saved as drafts, 1 row(s) rejected", "Row 1: ", "XML line 5",
+			"must be "+ter.Rate.String())
+	})
 }

@@ -198,6 +198,7 @@ var routes = []route{
 	{"GET /taxpayers/{npwp}/ebupot", (*server).ebupotList},
 	{"GET /taxpayers/{npwp}/ebupot/payroll", (*server).payrollPage},
 	{"POST /taxpayers/{npwp}/ebupot/payroll", (*server).payroll},
+	{"POST /taxpayers/{npwp}/ebupot/payroll/upload", (*server).uploadPayroll},
 	{"POST /taxpayers/{npwp}/ebupot/sign", (*server).signSlips},
 	{"GET /taxpayers/{npwp}/ebupot/received", (*server).ebupotReceived},
 	{"GET /taxpayers/{npwp}/ebupot/slips/{id}", (*server).slipDetail},
