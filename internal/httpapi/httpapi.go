@@ -218,6 +218,8 @@ var routes = []route{
 	{"GET", "/api/v1/taxpayers/{npwp}/efaktur/fakturs/{id}/pdf", (*server).fakturPDF},
 	{"GET", "/api/v1/taxpayers/{npwp}/efaktur/export", (*server).exportFakturs},
 	{"GET", "/api/v1/regencies", (*server).regencies},
+	{"GET", "/api/v1/regencies/{code}/versions", (*server).regionVersions},
+	{"POST", "/api/v1/regencies/{code}/versions", (*server).addRegionVersion},
 	{"GET", "/api/v1/taxpayers/{npwp}/properties", (*server).properties},
 	{"POST", "/api/v1/taxpayers/{npwp}/properties", (*server).registerProperty},
 }

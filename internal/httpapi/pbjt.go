@@ -7,6 +7,7 @@ import (
 
 	"github.com/coretax/coretax/internal/calendar"
 	"github.com/coretax/coretax/internal/errs"
+	"github.com/coretax/coretax/internal/money"
 	"github.com/coretax/coretax/internal/pbjt"
 )
 
@@ -241,5 +242,88 @@ func (s *server) registerProperty(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	writeJSON(w, http.StatusCreated, propertyOut(p))
+	return nil
+}
+
+// regionVersions handles GET /regencies/{code}/versions: every version of
+// a region, oldest first, the shipped ones and those officers added.
+// Public.
+func (s *server) regionVersions(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.pbjtService()
+	if err != nil {
+		return err
+	}
+	vs, err := svc.RegionVersions(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Versions []regionJSON `json:"versions"`
+	}{Versions: make([]regionJSON, len(vs))}
+	for i, v := range vs {
+		out.Versions[i] = regionOut(v)
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// versionForm is a version of a region's configuration as an officer
+// enters it: every value with its status and source.
+type versionForm struct {
+	From              string                `json:"from"`
+	Regulation        pbjtValueJSON[string] `json:"regulation"`
+	Office            pbjtValueJSON[string] `json:"office"`
+	Rate              pbjtValueJSON[int64]  `json:"rate_bp"`
+	FilingDay         pbjtValueJSON[int]    `json:"filing_day"`
+	PaymentDay        pbjtValueJSON[int]    `json:"payment_day"`
+	InterestPerMonth  pbjtValueJSON[int64]  `json:"interest_bp_per_month"`
+	InterestMaxMonths pbjtValueJSON[int]    `json:"interest_max_months"`
+	LateFilingFine    pbjtValueJSON[int64]  `json:"late_filing_fine_sen"`
+	FormLayout        pbjtValueJSON[string] `json:"form_layout"`
+	Numbering         pbjtValueJSON[string] `json:"numbering"`
+	Note              string                `json:"note"`
+}
+
+func valueIn[T any](v pbjtValueJSON[T]) pbjt.Value[T] {
+	return pbjt.Value[T]{Value: v.Value, Status: pbjt.Status(v.Status), Source: v.Source}
+}
+
+func (q versionForm) version(code string) (pbjt.Version, error) {
+	var fs errs.Fields
+	from := dayParam(&fs, "from", q.From)
+	v := pbjt.Version{RegencyCode: code, From: from, Regulation: valueIn(q.Regulation), Office: valueIn(q.Office),
+		Rate:      pbjt.Value[pbjt.Rate]{Value: pbjt.Rate(q.Rate.Value), Status: pbjt.Status(q.Rate.Status), Source: q.Rate.Source},
+		FilingDay: valueIn(q.FilingDay), PaymentDay: valueIn(q.PaymentDay),
+		InterestPerMonth: pbjt.Value[pbjt.Rate]{Value: pbjt.Rate(q.InterestPerMonth.Value), Status: pbjt.Status(q.InterestPerMonth.Status),
+			Source: q.InterestPerMonth.Source},
+		InterestMaxMonths: valueIn(q.InterestMaxMonths),
+		LateFilingFine: pbjt.Value[money.Amount]{Value: money.Amount(q.LateFilingFine.Value), Status: pbjt.Status(q.LateFilingFine.Status),
+			Source: q.LateFilingFine.Source},
+		FormLayout: valueIn(q.FormLayout), Numbering: valueIn(q.Numbering), Note: q.Note}
+	return v, fs.Err("the regional configuration is not valid")
+}
+
+// addRegionVersion handles POST /regencies/{code}/versions: an officer
+// holding officer.regional adds a version in force from its first day.
+func (s *server) addRegionVersion(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.pbjtService()
+	if err != nil {
+		return err
+	}
+	if err := svc.AllowConfigure(r.Context()); err != nil {
+		return err
+	}
+	var q versionForm
+	if err := decodeJSON(r, &q); err != nil {
+		return err
+	}
+	v, err := q.version(r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	if v, err = svc.AddVersion(r.Context(), v); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, regionOut(v))
 	return nil
 }

@@ -8,7 +8,9 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/coretax/coretax/internal/actor"
 	"github.com/coretax/coretax/internal/demo"
+	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/httpapi"
 	"github.com/coretax/coretax/internal/httpmw"
 	"github.com/coretax/coretax/internal/pbjt"
@@ -107,4 +109,47 @@ func TestPBJTRoutes(t *testing.T) {
 	if h.Operator || h.Share != 4000 || h.Region.Code != "5104" || h.Filing.Period != "2026-11" || h.Filing.Due == nil || *h.Filing.Due != "2026-12-20" {
 		t.Errorf("holding = %+v", h)
 	}
+
+	// An officer adds a version; it is in force from its first day.
+	version := map[string]any{"from": "2027-01-01", "note": "Perda read by the office",
+		"regulation":            value{Value: "Perda Kabupaten Gianyar 1/2026", Status: "verified", Source: "Perda Gianyar 1/2026"},
+		"office":                value{Value: "Badan Pendapatan Daerah Kabupaten Gianyar", Status: "verified", Source: "the office"},
+		"rate_bp":               value{Value: 900, Status: "verified", Source: "Perda Gianyar 1/2026 Pasal 60"},
+		"filing_day":            value{Value: 15, Status: "verified", Source: "Pasal 70"},
+		"payment_day":           value{Value: 15, Status: "verified", Source: "Pasal 71"},
+		"interest_bp_per_month": value{Value: 100, Status: "verified", Source: "Pasal 80"},
+		"interest_max_months":   value{Value: 24, Status: "verified", Source: "Pasal 80"},
+		"late_filing_fine_sen":  value{Value: 0, Status: "unknown", Source: ""},
+		"form_layout":           value{Value: "sptpd-generic", Status: "unverified", Source: "coretax"},
+		"numbering":             value{Value: "SPTPD/{regency}/{yyyy}/{mm}/{seq:5}", Status: "unverified", Source: "coretax"},
+	}
+	version["rate_bp"] = value{Value: 1500, Status: "verified", Source: "x"}
+	wantError(t, doJSON(t, srv, "POST", "/api/v1/regencies/5104/versions", version), http.StatusUnprocessableEntity, "invalid", "rate_bp.value")
+	version["rate_bp"] = value{Value: 900, Status: "verified", Source: "Perda Gianyar 1/2026 Pasal 60"}
+	res = doJSON(t, srv, "POST", "/api/v1/regencies/5104/versions", version)
+	wantStatus(t, res, http.StatusCreated)
+	if got := decode[region](t, res); got.Code != "5104" || got.From != "2027-01-01" || got.RecordedBy == nil {
+		t.Errorf("added = %+v", got)
+	}
+	wantError(t, doJSON(t, srv, "POST", "/api/v1/regencies/5104/versions", version), http.StatusConflict, "conflict", "")
+	res = do(t, srv, "GET", "/api/v1/regencies/5104/versions", "", "")
+	wantStatus(t, res, http.StatusOK)
+	if vs := decode[struct {
+		Versions []region `json:"versions"`
+	}](t, res); len(vs.Versions) != 2 || vs.Versions[1].Rate.Value != float64(900) {
+		t.Errorf("versions = %+v", vs)
+	}
+	wantError(t, do(t, srv, "GET", "/api/v1/regencies/3171/versions", "", ""), http.StatusNotFound, "not_found", "")
+
+	// Without the right the body is not even read.
+	refuse := actor.PolicyFunc(func(ctx context.Context, act actor.Action, _ int64) error {
+		if act == pbjt.ActConfigure {
+			return errs.E(errs.Forbidden, "you may not add a version: not met: holds the officer role officer.regional")
+		}
+		return nil
+	})
+	closed := httptest.NewServer(httpmw.Chain(httpapi.New(httpapi.Config{PBJT: pbjt.NewService(db.PBJT(), db.Registration(), refuse, now),
+		Logger: logger, Now: now}), logger, nil))
+	t.Cleanup(closed.Close)
+	wantError(t, do(t, closed, "POST", "/api/v1/regencies/5104/versions", "application/json", "{not json"), http.StatusForbidden, "forbidden", "")
 }

@@ -208,6 +208,12 @@ func (s *Service) Allow(ctx context.Context, npwp string, act actor.Action) erro
 	return err
 }
 
+// AllowConfigure checks that the actor in ctx may add versions of the
+// regions' configuration, before a transport reads a request body.
+func (s *Service) AllowConfigure(ctx context.Context) error {
+	return s.policy.Allow(ctx, ActConfigure, 0)
+}
+
 // property checks in and resolves its owners in the register.
 func (s *Service) property(ctx context.Context, in PropertyInput) (Property, error) {
 	p, fs := checkProperty(in)
