@@ -192,7 +192,9 @@ func inputOfRow(t objectcode.SlipType, row *bulk.Row, ps *[]errs.FieldError) Inp
 	case objectcode.BP26:
 		r.TIN, r.Name, r.Country = row.Text("CounterpartTin"), row.Text("CounterpartName"), strings.ToUpper(row.Text("CounterpartCountry"))
 		r.Address, r.Passport = row.Text("CounterpartAddress"), row.Text("CounterpartPassport")
-		in.FacilityRef = row.Text("CounterpartReceiptNumber")
+		if ref := row.Text("CounterpartReceiptNumber"); ref != noReceipt {
+			in.FacilityRef = ref
+		}
 		in.Gross = row.Amount("Gross")
 		in.Deemed, in.HasDeemed = row.Percent("Deemed"), true
 		in.Document, in.DocumentNumber, in.DocumentDate = row.Text("Document"), row.Text("DocumentNumber"), row.Date("DocumentDate")
@@ -349,6 +351,12 @@ func setDate(row *bulk.Row, name string, d time.Time) {
 	row.SetDate(name, d)
 }
 
+// noReceipt is written as the CounterpartReceiptNumber of a BP26 without a
+// certificate of domicile. The element is required, and the notes give
+// its content only for COD (the SKD number, ebupot.md §3.3); a dash says
+// there is none, and is read back as none.
+const noReceipt = "-"
+
 // RowOf returns the bulk row of a BPMP, BP21, BP26 or BPA1 slip.
 func RowOf(sl *Slip) *bulk.Row {
 	row := bulk.NewRow(kinds[sl.Type])
@@ -383,7 +391,11 @@ func RowOf(sl *Slip) *bulk.Row {
 		documentOf(row, sl)
 	case objectcode.BP26:
 		row.Set("CounterpartTin", r.TIN)
-		row.Set("CounterpartReceiptNumber", sl.FacilityRef)
+		if sl.FacilityRef != "" {
+			row.Set("CounterpartReceiptNumber", sl.FacilityRef)
+		} else {
+			row.Set("CounterpartReceiptNumber", noReceipt)
+		}
 		row.Set("CounterpartName", r.Name)
 		row.Set("CounterpartCountry", r.Country)
 		for _, name := range []string{"CounterpartDob", "CounterpartBirthCity", "CounterpartKitas"} {
@@ -506,4 +518,18 @@ func (s *Service) ImportBatch(ctx context.Context, npwp string, im Import, bs Ba
 		return Batch{}, err
 	}
 	return b, nil
+}
+
+// Batch returns the payroll batch id of the withholder npwp, uploaded as
+// a bulk file or keyed in, with every row's result.
+func (s *Service) Batch(ctx context.Context, npwp string, id int64, bs BatchStore) (Batch, error) {
+	w, err := s.withholder(ctx, npwp, ActRead)
+	if err != nil {
+		return Batch{}, err
+	}
+	b, err := bs.Batch(ctx, id)
+	if errs.Is(errs.NotFound, err) || err == nil && b.WithholderID != w.id() {
+		return Batch{}, errs.Errorf(errs.NotFound, "withholder %s has no payroll batch %d", w.NPWP, id)
+	}
+	return b, err
 }

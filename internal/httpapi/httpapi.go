@@ -77,8 +77,11 @@ type Config struct {
 	Signing *signing.Service
 	// EFaktur serves VAT invoices (/taxpayers/{npwp}/efaktur/...).
 	EFaktur *efaktur.Service
-	// EBupot serves withholding slips (/taxpayers/{npwp}/ebupot/...).
-	EBupot *ebupot.Service
+	// EBupot serves withholding slips (/taxpayers/{npwp}/ebupot/...)
+	// with EBupotBatches keeping their payroll batches; when either is
+	// nil, those routes answer 503.
+	EBupot        *ebupot.Service
+	EBupotBatches ebupot.BatchStore
 	// EFakturUploads runs bulk uploads (/taxpayers/{npwp}/efaktur/uploads).
 	// When nil, those routes answer 503.
 	EFakturUploads *efaktur.Uploads
@@ -112,6 +115,10 @@ type server struct {
 	uploads *efaktur.Uploads
 	// pbjt serves regional tax; nil answers 503.
 	pbjt *pbjt.Service
+	// ebupot serves withholding slips and bupotBatches keeps their
+	// payroll batches; nil answers 503.
+	ebupot       *ebupot.Service
+	bupotBatches ebupot.BatchStore
 }
 
 // route is one entry of the API: a method and a ServeMux path pattern.
@@ -222,6 +229,20 @@ var routes = []route{
 	{"POST", "/api/v1/regencies/{code}/versions", (*server).addRegionVersion},
 	{"GET", "/api/v1/taxpayers/{npwp}/properties", (*server).properties},
 	{"POST", "/api/v1/taxpayers/{npwp}/properties", (*server).registerProperty},
+	{"POST", "/api/v1/taxpayers/{npwp}/ebupot/calculate", (*server).calculateSlip},
+	{"POST", "/api/v1/taxpayers/{npwp}/ebupot/slips", (*server).createSlip},
+	{"GET", "/api/v1/taxpayers/{npwp}/ebupot/slips", (*server).listSlips},
+	{"POST", "/api/v1/taxpayers/{npwp}/ebupot/slips/sign", (*server).signSlips},
+	{"GET", "/api/v1/taxpayers/{npwp}/ebupot/slips/{id}", (*server).slip},
+	{"DELETE", "/api/v1/taxpayers/{npwp}/ebupot/slips/{id}", (*server).deleteSlip},
+	{"POST", "/api/v1/taxpayers/{npwp}/ebupot/slips/{id}/correct", (*server).correctSlip},
+	{"POST", "/api/v1/taxpayers/{npwp}/ebupot/slips/{id}/cancel", (*server).cancelSlip},
+	{"POST", "/api/v1/taxpayers/{npwp}/ebupot/batches", (*server).createBatch},
+	{"GET", "/api/v1/taxpayers/{npwp}/ebupot/batches/{id}", (*server).batch},
+	{"GET", "/api/v1/taxpayers/{npwp}/ebupot/export", (*server).exportSlips},
+	{"GET", "/api/v1/taxpayers/{npwp}/ebupot/received", (*server).receivedSlips},
+	{"GET", "/api/v1/objectcodes", (*server).objectCodes},
+	{"GET", "/api/v1/objectcodes/{code}", (*server).objectCode},
 }
 
 // New returns the API handler. Mount it at Prefix+"/" on the server's mux,
@@ -238,6 +259,7 @@ func New(cfg Config) http.Handler {
 	s.efaktur = cfg.EFaktur
 	s.uploads = cfg.EFakturUploads
 	s.pbjt = cfg.PBJT
+	s.ebupot, s.bupotBatches = cfg.EBupot, cfg.EBupotBatches
 	s.access, s.insecureCookies = cfg.Access, cfg.InsecureCookies
 	if s.logger == nil {
 		s.logger = slog.Default()
