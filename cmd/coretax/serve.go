@@ -178,7 +178,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	defer func() { stopUploads(); <-uploadsDone }()
 	var notes []string
 	if *withDemo {
-		notes, err = loadDemo(ctx, db, svc, signer, fakturs, "http://"+displayAddr(*addr), logger)
+		notes, err = loadDemo(ctx, db, svc, signer, fakturs, slips, "http://"+displayAddr(*addr), logger)
 		if err != nil {
 			return err
 		}
@@ -191,7 +191,8 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	}
 	api := httpapi.New(httpapi.Config{Registration: svc.registration, Registry: svc.registry, Logger: logger, Audit: svc.audit, Roles: svc.roles,
 		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox,
-		TransLog: transLog, AuthCode: authCodes, PBJT: properties, Signing: signer, EFaktur: fakturs, EFakturUploads: uploads, EBupot: slips})
+		TransLog: transLog, AuthCode: authCodes, PBJT: properties, Signing: signer, EFaktur: fakturs, EFakturUploads: uploads, EBupot: slips,
+		EBupotBatches: db.EBupot()})
 	pages, err := web.New(web.Config{Registration: svc.registration, Logger: logger, DemoNotes: notes, Audit: svc.audit,
 		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox, Roles: svc.roles,
 		AuthCode: authCodes, Signing: signer, EFaktur: fakturs, EFakturUploads: uploads, EBupot: slips,
@@ -286,8 +287,9 @@ func newServices(db *storage.DB) services {
 
 // loadDemo loads the demo world into an empty database and returns the
 // notes to print; on a database with data it loads nothing. With the
-// signing and e-Faktur services it also loads the demo fakturs.
-func loadDemo(ctx context.Context, db *storage.DB, svc services, sig *signing.Service, fakturs *efaktur.Service, baseURL string, logger *slog.Logger) ([]string, error) {
+// signing and e-Faktur services it also loads the demo fakturs, and with
+// e-Bupot the demo payroll.
+func loadDemo(ctx context.Context, db *storage.DB, svc services, sig *signing.Service, fakturs *efaktur.Service, slips *ebupot.Service, baseURL string, logger *slog.Logger) ([]string, error) {
 	empty, err := db.IsEmpty(ctx)
 	if err != nil {
 		return nil, err
@@ -297,7 +299,7 @@ func loadDemo(ctx context.Context, db *storage.DB, svc services, sig *signing.Se
 		return nil, nil
 	}
 	w, err := demo.Load(ctx, demo.Services{Registry: svc.registry, Registration: svc.registration, Access: svc.access, Roles: svc.roles,
-		Signing: sig, EFaktur: fakturs})
+		Signing: sig, EFaktur: fakturs, EBupot: slips, EBupotBatches: db.EBupot()})
 	if err != nil {
 		return nil, err
 	}

@@ -9,7 +9,9 @@
 // and a freelance designer in Denpasar; and an individual villa owner in
 // Gianyar. When the e-Faktur and signing services are given, the villa
 // owner is also a PKP, the director holds a signing certificate and the
-// company has issued fakturs to the villa owner (efaktur.go).
+// company has issued fakturs to the villa owner (efaktur.go). When the
+// e-Bupot service is given too, the company has run last year's payroll
+// through e-Bupot (ebupot.go).
 package demo
 
 import (
@@ -20,6 +22,7 @@ import (
 
 	"github.com/coretax/coretax/internal/access"
 	"github.com/coretax/coretax/internal/actor"
+	"github.com/coretax/coretax/internal/ebupot"
 	"github.com/coretax/coretax/internal/efaktur"
 	"github.com/coretax/coretax/internal/registration"
 	"github.com/coretax/coretax/internal/registry"
@@ -44,6 +47,12 @@ type Services struct {
 	// to the villa owner, who is made a PKP.
 	Signing *signing.Service
 	EFaktur *efaktur.Service
+	// EBupot and EBupotBatches, when both set with Signing, register the
+	// employee as the company's employee and run last year's payroll:
+	// monthly, annual, casual, freelance and foreign slips, signed, one
+	// of them corrected.
+	EBupot        *ebupot.Service
+	EBupotBatches ebupot.BatchStore
 }
 
 // World names what was loaded, for the notes printed on start.
@@ -57,6 +66,9 @@ type World struct {
 	// Fakturs are the demo fakturs from the company to the villa owner,
 	// when the e-Faktur part was loaded.
 	Fakturs []efaktur.Faktur
+	// Payroll is the company's year of withholding slips, when the
+	// e-Bupot part was loaded.
+	Payroll *Payroll
 	// Accounts are the demo logins, with their passwords.
 	Accounts []Account
 }
@@ -168,6 +180,9 @@ func Load(ctx context.Context, s Services) (World, error) {
 	if err == nil && s.Signing != nil && s.EFaktur != nil {
 		err = loadFakturs(ctx, s, &w)
 	}
+	if err == nil && s.Signing != nil && s.EBupot != nil && s.EBupotBatches != nil {
+		err = loadBupots(ctx, s, &w)
+	}
 	if err == nil && s.Access != nil {
 		err = loadAccounts(ctx, s.Access, s.Roles, &w)
 	}
@@ -232,6 +247,13 @@ func (w World) Notes(baseURL string) []string {
 			fmt.Sprintf("Sign fakturs as the director: approving, amending and cancelling ask for the director's signing passphrase %q. Faktur %d is a draft waiting for approval: curl -b jar -H 'Content-Type: application/json' -d '{\"fakturs\":[{\"id\":%d,\"version\":1}],\"passphrase\":\"%s\"}' %s/api/v1/taxpayers/%s/efaktur/fakturs/approve (after POST %s/api/v1/access/acting-for with {\"npwp\":\"%s\"})",
 				DirectorPassphrase, draft, draft, DirectorPassphrase, baseURL, w.Company.NPWP, baseURL, w.Company.NPWP),
 			fmt.Sprintf("The villa owner sees them as input fakturs and credits them: %s/api/v1/taxpayers/%s/efaktur/fakturs?side=input", baseURL, w.VillaOwner.NPWP))
+	}
+	if p := w.Payroll; p != nil {
+		notes = append(notes,
+			fmt.Sprintf("e-Bupot: the company ran its %[3]d payroll (the employee on BPMP from January to November, the March slip corrected, and on the BPA1 for December; a casual gardener on BP21 under the temporary TIN of NIK %[4]s; the designer as a freelancer on BP21; a consultant from Singapore on BP26), all signed with the passphrase %[5]q. Acting for the company: %[1]s/api/v1/taxpayers/%[2]s/ebupot/slips?year=%[3]d&current=true, export the monthly slips as Coretax XML with %[1]s/api/v1/taxpayers/%[2]s/ebupot/export?format=xml&type=BPMP&year=%[3]d and upload such a file to %[1]s/api/v1/taxpayers/%[2]s/ebupot/batches (Content-Type: application/xml)",
+				baseURL, w.Company.NPWP, p.Year, CasualNIK, DirectorPassphrase),
+			fmt.Sprintf("The employee sees the slips received, signed in as the employee: %s/api/v1/taxpayers/%s/ebupot/received?current=true", baseURL, w.Employee.NPWP),
+			fmt.Sprintf("Browse the tax object codes: %s/api/v1/objectcodes?slip=BP21&q=tenaga+ahli", baseURL))
 	}
 	if len(w.Accounts) > 0 {
 		for _, a := range w.Accounts {
