@@ -238,7 +238,9 @@ type ReturLine struct {
 
 // SignFunc signs a faktur inside the storing transaction, once its number
 // is set: it returns the prepared signature that the store saves with the
-// faktur.
+// faktur. A store may call it for several fakturs of a batch at once, from
+// several goroutines (never twice for one faktur), so it must be safe for
+// concurrent use; signing.Signer.Prepare is.
 type SignFunc func(f *Faktur) (signing.Prepared, error)
 
 // Store keeps fakturs. Every method that changes state is one
@@ -256,11 +258,12 @@ type Store interface {
 	// Approve stores fs approved, in one transaction: a faktur with ID 0
 	// is inserted, one with an ID must still be the draft at its
 	// Version. For each, in order, the store allocates the next NSFP
-	// serial of the faktur's year (counter "nsfp", scope the year), sets
-	// Number with Status "00", calls sign and saves the signature
-	// (transparency log included), the faktur and the lines. Any error
-	// rolls everything back, so that no number is lost. ev is written
-	// once, for the batch.
+	// serial of the faktur's year (counter "nsfp", scope the year) and
+	// sets Number with Status "00"; then it calls sign for each
+	// (concurrently, see SignFunc) and saves the signatures
+	// (transparency log included) and the fakturs. Any error rolls
+	// everything back, so that no number is lost. ev is written once,
+	// for the batch.
 	Approve(ctx context.Context, fs []*Faktur, sign SignFunc, ev audit.Entry) error
 	// Amend marks old (at old.Version, approved, not credited) amended
 	// and stores repl, its pengganti, approved with the number of old

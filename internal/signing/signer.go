@@ -69,7 +69,9 @@ func (k *Signer) CertificateSerial() int64 { return k.cert.Serial }
 
 // Prepare signs doc. The caller stores the result (storage's
 // saveSignature does it for the stores of this repository); until then
-// the signature does not exist.
+// the signature does not exist. Prepare is safe for concurrent use (the
+// key is only read; the service's clock must be safe for concurrent
+// use, as time.Now is), so a batch may be signed on several processors.
 func (k *Signer) Prepare(doc []byte) (Prepared, error) {
 	if err := checkDocument(doc); err != nil {
 		return Prepared{}, err

@@ -5,7 +5,10 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coretax/coretax/internal/audit"
@@ -297,8 +300,9 @@ func (s *EFakturStore) Approve(ctx context.Context, fs []*efaktur.Faktur, sign e
 
 // approveFakturs approves fs inside tx; see Approve. It works in
 // batches, so that the statements it runs do not grow with len(fs):
-// serials reserved once per year, every faktur numbered and signed (sign
-// is called for each, in order) in memory, then the signatures, their
+// serials reserved once per year, every faktur numbered in order, then
+// signed in memory (signAll: sign is called concurrently, once per
+// faktur), then the signatures, their
 // transparency log records and their audit entries saved by
 // saveSignatures, the new fakturs inserted with multi-row INSERTs, each
 // draft updated at its version, and ev appended last.
@@ -328,8 +332,7 @@ func approveFakturs(ctx context.Context, tx *sql.Tx, fs []*efaktur.Faktur, sign 
 		}
 		next[y] = first
 	}
-	ps := make([]signing.Prepared, len(fs))
-	for i, f := range fs {
+	for _, f := range fs {
 		y := f.Invoice.Date.Year()
 		n, err := efaktur.Number(f.Invoice.TrxCode, 0, y, next[y])
 		if err != nil {
@@ -337,9 +340,10 @@ func approveFakturs(ctx context.Context, tx *sql.Tx, fs []*efaktur.Faktur, sign 
 		}
 		next[y]++
 		f.Number = n
-		if ps[i], err = sign(f); err != nil {
-			return fmt.Errorf("sign faktur %s: %w", f.Number, err)
-		}
+	}
+	ps, err := signAll(fs, sign)
+	if err != nil {
+		return err
 	}
 	sigs, err := saveSignatures(ctx, tx, ps)
 	if err != nil {
@@ -368,6 +372,45 @@ func approveFakturs(ctx context.Context, tx *sql.Tx, fs []*efaktur.Faktur, sign 
 	ev.Detail += fmt.Sprintf(": %s", numberRange(fs))
 	return appendAudit(ctx, tx, ev)
 }
+
+// signAll calls sign for every numbered faktur of fs on all the
+// processors (ECDSA signing is most of an approval's own CPU time) and
+// returns the prepared signatures in the order of fs, or the first error.
+// The fakturs are numbered before and stored after, in the caller's
+// transaction, so a failure still rolls back every number.
+func signAll(fs []*efaktur.Faktur, sign efaktur.SignFunc) ([]signing.Prepared, error) {
+	ps := make([]signing.Prepared, len(fs))
+	fails := make([]error, len(fs))
+	workers := min(runtime.GOMAXPROCS(0), (len(fs)+signShare-1)/signShare)
+	var next atomic.Int64
+	var failed atomic.Bool
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for !failed.Load() {
+				i := int(next.Add(1)) - 1
+				if i >= len(fs) {
+					return
+				}
+				if ps[i], fails[i] = sign(fs[i]); fails[i] != nil {
+					fails[i] = fmt.Errorf("sign faktur %s: %w", fs[i].Number, fails[i])
+					failed.Store(true)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range fails {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return ps, nil
+}
+
+// signShare is the fewest fakturs worth a goroutine of their own in
+// signAll: one signature costs some 50 µs.
+const signShare = 16
 
 func numberRange(fs []*efaktur.Faktur) string {
 	if len(fs) == 1 {
