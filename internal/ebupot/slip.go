@@ -236,14 +236,15 @@ const (
 
 // Rules returns e-Bupot's access rules: drafting and signing PPh 21/26
 // slips need the withholding 21/26 drafter and signer roles (the main PIC
-// holds both); reading a withholder's slips any relation to it; the
-// slips received only the recipient's own login or those who act for it.
+// holds both). Slips state people's pay, so reading a withholder's slips
+// needs the drafter role too, not just any relation to it: an employee
+// sees their own slips among the slips received, not their colleagues'.
 func Rules() roles.Rules {
 	return roles.Rules{
-		ActRead:     {Need: roles.Related, Officer: roles.OfficerAudit, What: "see this withholder's slips"},
+		ActRead:     {Need: roles.HoldsRole, Role: roles.Withholding2126Drafter, Officer: roles.OfficerAudit, What: "see this withholder's slips"},
 		ActDraft:    {Need: roles.HoldsRole, Role: roles.Withholding2126Drafter, What: "key in and upload this withholder's slips"},
 		ActSign:     {Need: roles.HoldsRole, Role: roles.Withholding2126Signer, What: "sign, correct and cancel this withholder's slips"},
 		ActReceived: {Need: roles.Related, Officer: roles.OfficerAudit, What: "see the slips this taxpayer received"},
-		ActCompute:  {Need: roles.Related, What: "compute PPh 21/26 for this withholder"},
+		ActCompute:  {Need: roles.HoldsRole, Role: roles.Withholding2126Drafter, What: "compute PPh 21/26 for this withholder"},
 	}
 }

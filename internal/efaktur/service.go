@@ -65,12 +65,13 @@ func (s *Service) Config() Config { return s.cfg }
 func (s *Service) Today() time.Time { return calendar.Day(s.now()) }
 
 // Rules returns the access rules of e-Faktur, to be merged into the roles
-// policy: drafting needs the tax-invoice drafter role, approving the
-// signer role (the main PIC holds both), reading any relation to the
-// taxpayer, and crediting input fakturs the drafter role of the buyer.
+// policy: drafting and reading need the tax-invoice drafter role (a
+// business's invoices are not for every employee to read), approving the
+// signer role (the main PIC holds both), and crediting input fakturs the
+// drafter role of the buyer.
 func Rules() roles.Rules {
 	return roles.Rules{
-		ActRead:    {Need: roles.Related, Officer: roles.OfficerAudit, What: "see this taxpayer's fakturs"},
+		ActRead:    {Need: roles.HoldsRole, Role: roles.TaxInvoiceDrafter, Officer: roles.OfficerAudit, What: "see this taxpayer's fakturs"},
 		ActDraft:   {Need: roles.HoldsRole, Role: roles.TaxInvoiceDrafter, What: "key in, upload and edit this taxpayer's faktur drafts"},
 		ActApprove: {Need: roles.HoldsRole, Role: roles.TaxInvoiceSigner, What: "approve, amend and cancel this taxpayer's fakturs"},
 		ActCredit:  {Need: roles.HoldsRole, Role: roles.TaxInvoiceDrafter, What: "credit this taxpayer's input fakturs and make returns of goods"},
