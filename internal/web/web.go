@@ -28,6 +28,7 @@ import (
 	"github.com/coretax/coretax/internal/efaktur"
 	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/httpmw"
+	"github.com/coretax/coretax/internal/pbjt"
 	"github.com/coretax/coretax/internal/registration"
 	"github.com/coretax/coretax/internal/roles"
 	"github.com/coretax/coretax/internal/signing"
@@ -80,6 +81,9 @@ type Config struct {
 	// EFakturUploads runs bulk uploads (/taxpayers/{npwp}/efaktur/uploads).
 	// When nil, those pages answer 503.
 	EFakturUploads *efaktur.Uploads
+	// PBJT serves the regions' configuration (/regencies) and the
+	// portfolio of properties; when nil those pages answer 503.
+	PBJT *pbjt.Service
 }
 
 // server holds the dependencies of the handlers.
@@ -95,6 +99,7 @@ type server struct {
 	signing   *signing.Service
 	efaktur   *efaktur.Service
 	uploads   *efaktur.Uploads
+	pbjt      *pbjt.Service
 	ebupot    *ebupot.Service
 	// ebupotBatches stores the payroll page's batches.
 	ebupotBatches ebupot.BatchStore
@@ -174,6 +179,8 @@ var routes = []route{
 	{"GET /sign", (*server).signForm},
 	{"POST /sign", (*server).sign},
 	{"GET /sign/{id}", (*server).signResult},
+	{"GET /regencies", (*server).regions},
+	{"GET /taxpayers/{npwp}/properties", (*server).properties},
 	{"GET /taxpayers/{npwp}/efaktur", (*server).efakturList},
 	{"GET /taxpayers/{npwp}/efaktur/uploads", (*server).uploadForm},
 	{"POST /taxpayers/{npwp}/efaktur/uploads", (*server).createUpload},
@@ -233,6 +240,7 @@ func New(cfg Config) (http.Handler, error) {
 	s.signing = cfg.Signing
 	s.efaktur = cfg.EFaktur
 	s.uploads = cfg.EFakturUploads
+	s.pbjt = cfg.PBJT
 	s.ebupot, s.ebupotBatches = cfg.EBupot, cfg.EBupotBatches
 	if s.logger == nil {
 		s.logger = slog.Default()
