@@ -528,7 +528,7 @@ func TestStreamLargeFile(t *testing.T) {
 		if len(ps) != 0 {
 			t.Fatalf("invoice %d: %v", r.Count(), ps)
 		}
-		maxPending = max(maxPending, len(r.lines.newlines))
+		maxPending = max(maxPending, r.dec.Backlog())
 	}
 	if r.Count() != n || len(r.FileProblems()) != 0 {
 		t.Errorf("read %d invoices, file problems %v", r.Count(), r.FileProblems())

@@ -1,9 +1,10 @@
 package efaktur
 
 import (
-	"bufio"
 	"bytes"
 	"time"
+
+	"github.com/coretax/coretax/internal/xmlstream"
 )
 
 // Document returns the document that is signed when f is approved: the
@@ -15,20 +16,20 @@ import (
 func Document(f *Faktur) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString(`<?xml version="1.0" encoding="utf-8"?>` + "\n<SignedTaxInvoice>\n")
-	w := &Writer{w: bufio.NewWriter(&b), opened: true, tin: f.SellerNPWP}
+	w := &Writer{x: xmlstream.NewWriter(&b), opened: true, tin: f.SellerNPWP}
 	status := "Normal"
 	if f.Replaces != 0 || f.ReplacesNumber != "" {
 		status = "Pengganti"
 	}
-	w.leaf("  ", "Number", f.Number)
-	w.leaf("  ", "Status", status)
-	w.leaf("  ", "Replaces", f.ReplacesNumber)
-	w.leaf("  ", "TIN", f.SellerNPWP)
-	w.leaf("  ", "ApprovedAt", f.ApprovedAt.UTC().Format(time.RFC3339))
+	w.x.Leaf("  ", "Number", f.Number)
+	w.x.Leaf("  ", "Status", status)
+	w.x.Leaf("  ", "Replaces", f.ReplacesNumber)
+	w.x.Leaf("  ", "TIN", f.SellerNPWP)
+	w.x.Leaf("  ", "ApprovedAt", f.ApprovedAt.UTC().Format(time.RFC3339))
 	if err := w.Write(&f.Invoice); err != nil {
 		return nil, err
 	}
-	if err := w.w.Flush(); err != nil {
+	if err := w.x.Flush(); err != nil {
 		return nil, err
 	}
 	b.WriteString("</SignedTaxInvoice>\n")

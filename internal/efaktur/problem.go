@@ -2,6 +2,8 @@ package efaktur
 
 import (
 	"fmt"
+
+	"github.com/coretax/coretax/internal/xmlstream"
 )
 
 // Rule names the rule a Problem breaks. Each rule has its own message.
@@ -60,13 +62,5 @@ func (p Problem) String() string {
 	default:
 		where = "file"
 	}
-	s := fmt.Sprintf("%s (XML %d:%d) %s", where, p.XMLLine, p.XMLColumn, p.Path)
-	if p.Value != "" {
-		s += fmt.Sprintf(" %q", p.Value)
-	}
-	s += ": " + p.Message
-	if p.Fix != "" {
-		s += "; " + p.Fix
-	}
-	return s
+	return xmlstream.Describe(where, xmlstream.Pos{Line: p.XMLLine, Column: p.XMLColumn}, p.Path, p.Value, p.Message, p.Fix)
 }

@@ -1,7 +1,6 @@
 package efaktur
 
 import (
-	"bytes"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/coretax/coretax/internal/money"
+	"github.com/coretax/coretax/internal/xmlstream"
 )
 
 // Options are the parameters of validation.
@@ -29,7 +29,7 @@ type SyntaxError struct {
 }
 
 func (e *SyntaxError) Error() string {
-	return fmt.Sprintf("XML %d:%d: not well-formed XML: %s", e.Pos.Line, e.Pos.Column, e.Msg)
+	return (&xmlstream.SyntaxError{Pos: xmlstream.Pos(e.Pos), Msg: e.Msg}).Error()
 }
 
 // Reader reads a TaxInvoiceBulk file one invoice at a time, so that a large
@@ -44,9 +44,8 @@ func (e *SyntaxError) Error() string {
 //	}
 //	fileProblems := r.FileProblems()
 type Reader struct {
-	dec   *xml.Decoder
-	lines *lineTracker
-	opts  Options
+	dec  *xmlstream.Decoder
+	opts Options
 
 	tin      string
 	started  bool
@@ -58,10 +57,7 @@ type Reader struct {
 
 // NewReader returns a Reader of the TaxInvoiceBulk file in src.
 func NewReader(src io.Reader, opts Options) *Reader {
-	lt := &lineTracker{r: src, line: 1}
-	dec := xml.NewDecoder(lt)
-	dec.Strict = true
-	return &Reader{dec: dec, lines: lt, opts: opts}
+	return &Reader{dec: xmlstream.NewDecoder(src, "TaxInvoiceBulk"), opts: opts}
 }
 
 // SellerTIN returns the TIN element (the seller's NPWP) as written, once the
@@ -173,7 +169,7 @@ func (r *Reader) readPrologue() error {
 		case xml.StartElement:
 			switch t.Name.Local {
 			case "TIN":
-				text, err := r.text(pos, pathRoot+"/TIN", func(p Problem) { r.problems = append(r.problems, p) })
+				text, err := r.text(pathRoot+"/TIN", func(p Problem) { r.problems = append(r.problems, p) })
 				if err != nil {
 					return err
 				}
@@ -228,78 +224,33 @@ func (r *Reader) readEpilogue() error {
 // token returns the next token that matters, skipping comments, processing
 // instructions and whitespace, with the position where it starts.
 func (r *Reader) token() (xml.Token, Pos, error) {
-	for {
-		off := r.dec.InputOffset()
-		tok, err := r.dec.Token()
-		if err != nil {
-			return nil, Pos{}, r.syntax(err)
-		}
-		switch t := tok.(type) {
-		case xml.CharData:
-			if len(bytes.TrimSpace(t)) == 0 {
-				continue
-			}
-			return t.Copy(), r.lines.pos(off), nil
-		case xml.StartElement, xml.EndElement:
-			return tok, r.lines.pos(off), nil
-		}
-	}
+	tok, pos, err := r.dec.Token()
+	return tok, Pos(pos), fault(err)
 }
 
-func (r *Reader) syntax(err error) error {
-	if err == io.EOF {
-		if r.done {
-			return io.EOF
-		}
-		if !r.lines.content {
-			return &SyntaxError{Pos: Pos{1, 1}, Msg: "the file is empty"}
-		}
-		return &SyntaxError{Pos: r.lines.pos(r.dec.InputOffset()), Msg: "the file ends before the document is complete"}
+// fault gives a *xmlstream.SyntaxError as this package's *SyntaxError.
+func fault(err error) error {
+	if err == nil {
+		return nil
 	}
-	var se *xml.SyntaxError
+	var se *xmlstream.SyntaxError
 	if errors.As(err, &se) {
-		return &SyntaxError{Pos: r.lines.pos(r.dec.InputOffset()), Msg: se.Msg}
+		return &SyntaxError{Pos: Pos(se.Pos), Msg: se.Msg}
 	}
-	if r.lines.err != nil && errors.Is(err, r.lines.err) {
-		return fmt.Errorf("read TaxInvoiceBulk: %w", err)
-	}
-	// Any other decoder error (an unsupported XML version or encoding) is
-	// the document's: the file is not XML this reader can read.
-	return &SyntaxError{Pos: r.lines.pos(r.dec.InputOffset()), Msg: strings.TrimPrefix(err.Error(), "xml: ")}
+	return err
 }
 
-func (r *Reader) skip() error {
-	if err := r.dec.Skip(); err != nil {
-		return r.syntax(err)
-	}
-	return nil
-}
+func (r *Reader) skip() error { return fault(r.dec.Skip()) }
 
 // text reads the character content of the element whose start tag was just
 // read. Nested elements are reported through add and skipped.
-func (r *Reader) text(pos Pos, path string, add func(Problem)) (string, error) {
-	var b []byte
-	for {
-		off := r.dec.InputOffset()
-		tok, err := r.dec.Token()
-		if err != nil {
-			return "", r.syntax(err)
-		}
-		switch t := tok.(type) {
-		case xml.CharData:
-			b = append(b, t...)
-		case xml.StartElement:
-			p := r.lines.pos(off)
-			add(Problem{XMLLine: p.Line, XMLColumn: p.Column, Path: path, Field: t.Name.Local, Rule: RuleText,
-				Message: fmt.Sprintf("<%s> must hold text, not the element <%s>", lastName(path), t.Name.Local),
-				Fix:     "write the value as text"})
-			if err := r.skip(); err != nil {
-				return "", err
-			}
-		case xml.EndElement:
-			return string(b), nil
-		}
-	}
+func (r *Reader) text(path string, add func(Problem)) (string, error) {
+	text, err := r.dec.Text(func(t xml.StartElement, p xmlstream.Pos) {
+		add(Problem{XMLLine: p.Line, XMLColumn: p.Column, Path: path, Field: t.Name.Local, Rule: RuleText,
+			Message: fmt.Sprintf("<%s> must hold text, not the element <%s>", lastName(path), t.Name.Local),
+			Fix:     "write the value as text"})
+	})
+	return text, fault(err)
 }
 
 func lastName(path string) string {
@@ -312,17 +263,6 @@ func lastName(path string) string {
 	return path
 }
 
-// sequence checks that child elements come in the order names gives.
-type sequence struct {
-	names []string
-	seen  []bool
-	last  int
-}
-
-func newSequence(names []string) sequence {
-	return sequence{names: names, seen: make([]bool, len(names)), last: -1}
-}
-
 func indexOf(names []string, name string) int {
 	for i, n := range names {
 		if n == name {
@@ -332,29 +272,19 @@ func indexOf(names []string, name string) int {
 	return -1
 }
 
-// child records element name; it returns its index, or -1 with the problem
-// when the element is unknown or a duplicate (then it must be skipped).
-func (s *sequence) child(name, parent string) (int, *Problem) {
-	i := indexOf(s.names, name)
-	if i < 0 {
-		return -1, &Problem{Field: name, Rule: RuleUnknown,
-			Message: fmt.Sprintf("%s has no element <%s>", parent, name),
-			Fix:     fmt.Sprintf("%s holds, in this order: %s", parent, strings.Join(s.names, ", "))}
+// child records element name in seq; it returns its index, or -1 with the
+// problem when the element is unknown or a duplicate (then it must be
+// skipped).
+func child(seq *xmlstream.Sequence, name, parent string) (int, *Problem) {
+	i, fault := seq.Child(name)
+	if fault == xmlstream.InOrder {
+		return i, nil
 	}
-	if s.seen[i] {
-		return -1, &Problem{Field: name, Rule: RuleDuplicate,
-			Message: fmt.Sprintf("<%s> is given twice in %s", name, parent), Fix: "give it once"}
-	}
-	s.seen[i] = true
-	if i < s.last {
-		p := &Problem{Field: name, Rule: RuleOrder,
-			Message: fmt.Sprintf("<%s> comes after <%s>, but Coretax requires it before", name, s.names[s.last]),
-			Fix:     fmt.Sprintf("%s holds, in this order: %s", parent, strings.Join(s.names, ", "))}
-		return i, p
-	}
-	s.last = i
-	return i, nil
+	msg, fix := seq.Explain(fault, name, parent)
+	return i, &Problem{Field: name, Rule: faultRules[fault], Message: msg, Fix: fix}
 }
+
+var faultRules = [...]Rule{xmlstream.Unknown: RuleUnknown, xmlstream.Repeated: RuleDuplicate, xmlstream.OutOfOrder: RuleOrder}
 
 func (r *Reader) readInvoice(start Pos) (*Invoice, []Problem, error) {
 	inv := &Invoice{start: start}
@@ -365,7 +295,7 @@ func (r *Reader) readInvoice(start Pos) (*Invoice, []Problem, error) {
 		p.Invoice = idx
 		ps = append(ps, p)
 	}
-	seq := newSequence(headerElements[:])
+	seq := xmlstream.NewSequence(headerElements[:], nil)
 	var raw [numHeader]string
 	for {
 		tok, pos, err := r.token()
@@ -378,7 +308,7 @@ func (r *Reader) readInvoice(start Pos) (*Invoice, []Problem, error) {
 				Message: "TaxInvoice holds text between its elements", Fix: "remove the text"})
 		case xml.StartElement:
 			name := t.Name.Local
-			h, p := seq.child(name, "TaxInvoice")
+			h, p := child(seq, name, "TaxInvoice")
 			if p != nil {
 				p.XMLLine, p.XMLColumn, p.Path = pos.Line, pos.Column, base+"/"+name
 				add(*p)
@@ -397,14 +327,14 @@ func (r *Reader) readInvoice(start Pos) (*Invoice, []Problem, error) {
 				}
 				continue
 			}
-			text, err := r.text(pos, base+"/"+name, add)
+			text, err := r.text(base+"/"+name, add)
 			if err != nil {
 				return nil, nil, err
 			}
 			raw[h] = text
 		case xml.EndElement:
 			for h, req := range headerRequired {
-				if req && !seq.seen[h] {
+				if req && !seq.Seen(h) {
 					inv.bad[h] = true
 					add(Problem{XMLLine: start.Line, XMLColumn: start.Column, Path: base + "/" + headerElements[h],
 						Field: headerElements[h], Rule: RuleMissing,
@@ -495,7 +425,7 @@ func (r *Reader) readLine(start Pos, n int, base string, add func(Problem)) (Lin
 		p.Line = n
 		add(p)
 	}
-	seq := newSequence(lineElements[:])
+	seq := xmlstream.NewSequence(lineElements[:], nil)
 	for {
 		tok, pos, err := r.token()
 		if err != nil {
@@ -507,7 +437,7 @@ func (r *Reader) readLine(start Pos, n int, base string, add func(Problem)) (Lin
 				Rule: RuleText, Message: "GoodService holds text between its elements", Fix: "remove the text"})
 		case xml.StartElement:
 			name := t.Name.Local
-			f, p := seq.child(name, "GoodService")
+			f, p := child(seq, name, "GoodService")
 			if p != nil {
 				p.XMLLine, p.XMLColumn, p.Path = pos.Line, pos.Column, base+"/"+name
 				addLine(*p)
@@ -519,7 +449,7 @@ func (r *Reader) readLine(start Pos, n int, base string, add func(Problem)) (Lin
 				continue
 			}
 			l.pos[f] = pos
-			text, err := r.text(pos, base+"/"+name, addLine)
+			text, err := r.text(base+"/"+name, addLine)
 			if err != nil {
 				return l, err
 			}
@@ -529,7 +459,7 @@ func (r *Reader) readLine(start Pos, n int, base string, add func(Problem)) (Lin
 			}
 		case xml.EndElement:
 			for f := range lineElements {
-				if !seq.seen[f] {
+				if !seq.Seen(f) {
 					l.bad[f] = true
 					addLine(Problem{XMLLine: start.Line, XMLColumn: start.Column, Path: base + "/" + lineElements[f],
 						Field: lineElements[f], Rule: RuleMissing, Message: fmt.Sprintf("<%s> is missing", lineElements[f]),
@@ -617,54 +547,4 @@ func isDigits(s string, n int) bool {
 		}
 	}
 	return true
-}
-
-// lineTracker passes bytes through to the decoder and remembers where the
-// newlines are, so that an offset from Decoder.InputOffset becomes a line
-// and column. Offsets are asked for in increasing order, so newlines behind
-// the last offset asked for are dropped: memory stays bounded by the
-// decoder's read-ahead, whatever the size of the file.
-type lineTracker struct {
-	r         io.Reader
-	read      int64   // bytes read so far
-	newlines  []int64 // offsets of newlines not yet passed
-	line      int     // line of lineStart
-	lineStart int64   // offset of the first byte of line
-	// err is the underlying reader's last error other than io.EOF: an
-	// error the decoder returns that is not err is the document's fault.
-	err error
-	// content says a byte other than white space or a byte-order mark
-	// was read.
-	content bool
-}
-
-func (t *lineTracker) Read(p []byte) (int, error) {
-	n, err := t.r.Read(p)
-	if err != nil && err != io.EOF {
-		t.err = err
-	}
-	for i, c := range p[:n] {
-		switch c {
-		case '\n':
-			t.newlines = append(t.newlines, t.read+int64(i))
-		case ' ', '\t', '\r', 0xEF, 0xBB, 0xBF:
-		default:
-			t.content = true
-		}
-	}
-	t.read += int64(n)
-	return n, err
-}
-
-func (t *lineTracker) pos(off int64) Pos {
-	i := 0
-	for i < len(t.newlines) && t.newlines[i] < off {
-		t.line++
-		t.lineStart = t.newlines[i] + 1
-		i++
-	}
-	if i > 0 {
-		t.newlines = append(t.newlines[:0], t.newlines[i:]...)
-	}
-	return Pos{Line: t.line, Column: int(off-t.lineStart) + 1}
 }
