@@ -239,6 +239,11 @@ func TestEmptyFileAndNoRows(t *testing.T) {
 	if !errors.As(err, &se) || se.Msg != "the file is empty" {
 		t.Errorf("empty input: err = %v", err)
 	}
+	// A declaration without an element is not an empty file.
+	_, _, _, err = readAll(t, []byte(`<?xml version="1.0" encoding="utf-8"?>`+"\n<!-- no slips -->\n"))
+	if !errors.As(err, &se) || se.Msg != "the file ends before the document is complete" || se.Pos != (Pos{3, 1}) {
+		t.Errorf("declaration only: err = %v", err)
+	}
 }
 
 // TestStream5000 writes 5,000 BPMP rows through a pipe and reads them as

@@ -1,6 +1,10 @@
 package bulk
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/coretax/coretax/internal/xmlstream"
+)
 
 // Pos is a position in an XML file: 1-based line and column (in bytes).
 type Pos struct {
@@ -54,15 +58,7 @@ func (p Problem) String() string {
 	if p.Row > 0 {
 		where = fmt.Sprintf("row %d", p.Row)
 	}
-	s := fmt.Sprintf("%s (XML %d:%d) %s", where, p.XMLLine, p.XMLColumn, p.Path)
-	if p.Value != "" {
-		s += fmt.Sprintf(" %q", p.Value)
-	}
-	s += ": " + p.Message
-	if p.Fix != "" {
-		s += "; " + p.Fix
-	}
-	return s
+	return xmlstream.Describe(where, xmlstream.Pos{Line: p.XMLLine, Column: p.XMLColumn}, p.Path, p.Value, p.Message, p.Fix)
 }
 
 // SyntaxError reports a file that is not well-formed XML. Rows returned
@@ -73,5 +69,5 @@ type SyntaxError struct {
 }
 
 func (e *SyntaxError) Error() string {
-	return fmt.Sprintf("XML %d:%d: not well-formed XML: %s", e.Pos.Line, e.Pos.Column, e.Msg)
+	return (&xmlstream.SyntaxError{Pos: xmlstream.Pos(e.Pos), Msg: e.Msg}).Error()
 }

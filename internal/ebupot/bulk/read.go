@@ -1,13 +1,14 @@
 package bulk
 
 import (
-	"bytes"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"time"
+
+	"github.com/coretax/coretax/internal/xmlstream"
 )
 
 // xsiNS is the namespace of xsi:nil.
@@ -25,8 +26,7 @@ const xsiNS = "http://www.w3.org/2001/XMLSchema-instance"
 //	}
 //	fileProblems := r.FileProblems()
 type Reader struct {
-	dec   *xml.Decoder
-	lines *lineTracker
+	dec *xmlstream.Decoder
 
 	format   *Format
 	tin      string
@@ -40,10 +40,7 @@ type Reader struct {
 
 // NewReader returns a Reader of the bulk file in src.
 func NewReader(src io.Reader) *Reader {
-	lt := &lineTracker{r: src, line: 1}
-	dec := xml.NewDecoder(lt)
-	dec.Strict = true
-	return &Reader{dec: dec, lines: lt}
+	return &Reader{dec: xmlstream.NewDecoder(src, "e-Bupot bulk file")}
 }
 
 // Kind returns the kind of the file, read from its root element, or ""
@@ -146,12 +143,7 @@ func roots() string {
 
 // readPrologue reads up to and including <ListOfXxx>.
 func (r *Reader) readPrologue() error {
-	r.done = true // so that token returns io.EOF for a file without any element
 	tok, pos, err := r.token()
-	r.done = false
-	if err == io.EOF {
-		return &SyntaxError{Pos: Pos{1, 1}, Msg: "the file is empty"}
-	}
 	if err != nil {
 		return err
 	}
@@ -191,7 +183,7 @@ func (r *Reader) readPrologue() error {
 		case xml.StartElement:
 			switch t.Name.Local {
 			case "TIN":
-				text, err := r.text(pos, tinPath, func(p Problem) { r.problems = append(r.problems, p) })
+				text, err := r.text(tinPath, func(p Problem) { r.problems = append(r.problems, p) })
 				if err != nil {
 					return err
 				}
@@ -256,77 +248,33 @@ func (r *Reader) readEpilogue() error {
 // token returns the next token that matters, skipping comments, processing
 // instructions and white space, with the position where it starts.
 func (r *Reader) token() (xml.Token, Pos, error) {
-	for {
-		off := r.dec.InputOffset()
-		tok, err := r.dec.Token()
-		if err != nil {
-			return nil, Pos{}, r.syntax(err)
-		}
-		switch t := tok.(type) {
-		case xml.CharData:
-			if len(bytes.TrimSpace(t)) == 0 {
-				continue
-			}
-			return t.Copy(), r.lines.pos(off), nil
-		case xml.StartElement, xml.EndElement:
-			return tok, r.lines.pos(off), nil
-		}
-	}
+	tok, pos, err := r.dec.Token()
+	return tok, Pos(pos), fault(err)
 }
 
-func (r *Reader) syntax(err error) error {
-	if err == io.EOF {
-		if r.done {
-			return io.EOF
-		}
-		return &SyntaxError{Pos: r.lines.pos(r.dec.InputOffset()), Msg: "the file ends before the document is complete"}
+// fault gives a *xmlstream.SyntaxError as this package's *SyntaxError.
+func fault(err error) error {
+	if err == nil {
+		return nil
 	}
-	if r.lines.err != nil && errors.Is(err, r.lines.err) {
-		return fmt.Errorf("read e-Bupot bulk file: %w", err)
-	}
-	// Everything else the decoder refuses is the document's fault: a
-	// syntax error, or a declaration it cannot read (version="0", an
-	// encoding other than UTF-8).
-	msg := strings.TrimPrefix(err.Error(), "xml: ")
-	var se *xml.SyntaxError
+	var se *xmlstream.SyntaxError
 	if errors.As(err, &se) {
-		msg = se.Msg
+		return &SyntaxError{Pos: Pos(se.Pos), Msg: se.Msg}
 	}
-	return &SyntaxError{Pos: r.lines.pos(r.dec.InputOffset()), Msg: msg}
+	return err
 }
 
-func (r *Reader) skip() error {
-	if err := r.dec.Skip(); err != nil {
-		return r.syntax(err)
-	}
-	return nil
-}
+func (r *Reader) skip() error { return fault(r.dec.Skip()) }
 
 // text reads the character content of the element whose start tag was just
 // read. Nested elements are reported through add and skipped.
-func (r *Reader) text(pos Pos, path string, add func(Problem)) (string, error) {
-	var b []byte
-	for {
-		off := r.dec.InputOffset()
-		tok, err := r.dec.Token()
-		if err != nil {
-			return "", r.syntax(err)
-		}
-		switch t := tok.(type) {
-		case xml.CharData:
-			b = append(b, t...)
-		case xml.StartElement:
-			p := r.lines.pos(off)
-			add(Problem{XMLLine: p.Line, XMLColumn: p.Column, Path: path, Field: t.Name.Local, Rule: RuleText,
-				Message: fmt.Sprintf("<%s> must hold text, not the element <%s>", lastName(path), t.Name.Local),
-				Fix:     "write the value as text"})
-			if err := r.skip(); err != nil {
-				return "", err
-			}
-		case xml.EndElement:
-			return string(b), nil
-		}
-	}
+func (r *Reader) text(path string, add func(Problem)) (string, error) {
+	text, err := r.dec.Text(func(t xml.StartElement, p xmlstream.Pos) {
+		add(Problem{XMLLine: p.Line, XMLColumn: p.Column, Path: path, Field: t.Name.Local, Rule: RuleText,
+			Message: fmt.Sprintf("<%s> must hold text, not the element <%s>", lastName(path), t.Name.Local),
+			Fix:     "write the value as text"})
+	})
+	return text, fault(err)
 }
 
 func lastName(path string) string {
@@ -348,36 +296,19 @@ func isNil(attrs []xml.Attr) bool {
 	return false
 }
 
-// sequence checks that child elements come in the order names gives.
-type sequence struct {
-	names []string
-	index map[string]int
-	seen  []bool
-	last  int
+// child records element name in seq; it returns its index, or -1 with the
+// problem when the element is unknown or a duplicate (then it must be
+// skipped).
+func child(seq *xmlstream.Sequence, name, parent string) (int, *Problem) {
+	i, fault := seq.Child(name)
+	if fault == xmlstream.InOrder {
+		return i, nil
+	}
+	msg, fix := seq.Explain(fault, name, parent)
+	return i, &Problem{Field: name, Rule: faultRules[fault], Message: msg, Fix: fix}
 }
 
-// child records element name; it returns its index, or -1 with the problem
-// when the element is unknown or a duplicate (then it must be skipped).
-func (s *sequence) child(name, parent string) (int, *Problem) {
-	i, ok := s.index[name]
-	if !ok {
-		return -1, &Problem{Field: name, Rule: RuleUnknown,
-			Message: fmt.Sprintf("%s has no element <%s>", parent, name),
-			Fix:     fmt.Sprintf("%s holds, in this order: %s", parent, strings.Join(s.names, ", "))}
-	}
-	if s.seen[i] {
-		return -1, &Problem{Field: name, Rule: RuleDuplicate,
-			Message: fmt.Sprintf("<%s> is given twice in %s", name, parent), Fix: "give it once"}
-	}
-	s.seen[i] = true
-	if i < s.last {
-		return i, &Problem{Field: name, Rule: RuleOrder,
-			Message: fmt.Sprintf("<%s> comes after <%s>, but Coretax requires it before", name, s.names[s.last]),
-			Fix:     fmt.Sprintf("%s holds, in this order: %s", parent, strings.Join(s.names, ", "))}
-	}
-	s.last = i
-	return i, nil
-}
+var faultRules = [...]Rule{xmlstream.Unknown: RuleUnknown, xmlstream.Repeated: RuleDuplicate, xmlstream.OutOfOrder: RuleOrder}
 
 func (r *Reader) readRow(start Pos) (*Row, []Problem, error) {
 	f := r.format
@@ -390,7 +321,7 @@ func (r *Reader) readRow(start Pos) (*Row, []Problem, error) {
 		ps = append(ps, p)
 	}
 	names := f.Names()
-	seq := sequence{names: names, index: f.index, seen: make([]bool, len(names)), last: -1}
+	seq := xmlstream.NewSequence(names, f.index)
 	good := make([]bool, len(names)) // values read without a problem
 	for {
 		tok, pos, err := r.token()
@@ -404,7 +335,7 @@ func (r *Reader) readRow(start Pos) (*Row, []Problem, error) {
 		case xml.StartElement:
 			name := t.Name.Local
 			path := base + "/" + name
-			i, p := seq.child(name, f.Row)
+			i, p := child(seq, name, f.Row)
 			if p != nil {
 				p.XMLLine, p.XMLColumn, p.Path = pos.Line, pos.Column, path
 				add(*p)
@@ -417,7 +348,7 @@ func (r *Reader) readRow(start Pos) (*Row, []Problem, error) {
 			}
 			nilAttr := isNil(t.Attr)
 			n := len(ps)
-			text, err := r.text(pos, path, add)
+			text, err := r.text(path, add)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -452,7 +383,7 @@ func (r *Reader) readRow(start Pos) (*Row, []Problem, error) {
 			}
 		case xml.EndElement:
 			for i, e := range f.Elements {
-				if !seq.seen[i] {
+				if !seq.Seen(i) {
 					add(Problem{XMLLine: start.Line, XMLColumn: start.Column, Path: base + "/" + e.Name, Field: e.Name, Rule: RuleMissing,
 						Message: fmt.Sprintf("<%s> is missing", e.Name), Fix: missingHint(f, i)})
 				}
@@ -569,45 +500,4 @@ func (r *Reader) checkRow(row *Row, good []bool, base string, add func(Problem))
 				"withhold on or after the first day of the tax period, or correct the period")
 		}
 	}
-}
-
-// lineTracker passes bytes through to the decoder and remembers where the
-// newlines are, so that an offset from Decoder.InputOffset becomes a line
-// and column. Offsets are asked for in increasing order, so newlines behind
-// the last offset asked for are dropped: memory stays bounded by the
-// decoder's read-ahead, whatever the size of the file.
-type lineTracker struct {
-	r         io.Reader
-	read      int64   // bytes read so far
-	newlines  []int64 // offsets of newlines not yet passed
-	line      int     // line of lineStart
-	lineStart int64   // offset of the first byte of line
-	err       error   // the last error of r other than io.EOF
-}
-
-func (t *lineTracker) Read(p []byte) (int, error) {
-	n, err := t.r.Read(p)
-	if err != nil && err != io.EOF {
-		t.err = err
-	}
-	for i, c := range p[:n] {
-		if c == '\n' {
-			t.newlines = append(t.newlines, t.read+int64(i))
-		}
-	}
-	t.read += int64(n)
-	return n, err
-}
-
-func (t *lineTracker) pos(off int64) Pos {
-	i := 0
-	for i < len(t.newlines) && t.newlines[i] < off {
-		t.line++
-		t.lineStart = t.newlines[i] + 1
-		i++
-	}
-	if i > 0 {
-		t.newlines = append(t.newlines[:0], t.newlines[i:]...)
-	}
-	return Pos{Line: t.line, Column: int(off-t.lineStart) + 1}
 }

@@ -1,10 +1,10 @@
 package bulk
 
 import (
-	"bufio"
-	"encoding/xml"
 	"fmt"
 	"io"
+
+	"github.com/coretax/coretax/internal/xmlstream"
 )
 
 // Writer writes a bulk file of one kind, one row at a time, every element
@@ -13,18 +13,17 @@ import (
 // Reader are written back as they were read, and the Set methods of Row
 // give the forms Coretax uses (month 6, Rate 0.5, Gross 1758000).
 type Writer struct {
-	w      *bufio.Writer
+	x      *xmlstream.Writer
 	format *Format
 	tin    string
 	opened bool
 	closed bool
-	err    error
 }
 
 // NewWriter returns a Writer of a file of kind k whose TIN is the
 // withholder's NPWP. It panics if k is not one of Kinds.
 func NewWriter(w io.Writer, k Kind, tin string) *Writer {
-	return &Writer{w: bufio.NewWriter(w), format: k.Format(), tin: tin}
+	return &Writer{x: xmlstream.NewWriter(w), format: k.Format(), tin: tin}
 }
 
 func (w *Writer) open() {
@@ -33,10 +32,10 @@ func (w *Writer) open() {
 	}
 	w.opened = true
 	f := w.format
-	w.raw(`<?xml version="1.0" encoding="utf-8"?>` + "\n")
-	w.raw("<" + f.Root + ` xmlns:xsi="` + xsiNS + `">` + "\n")
-	w.leaf("  ", "TIN", w.tin, false)
-	w.raw("  <" + f.List + ">\n")
+	w.x.Raw(`<?xml version="1.0" encoding="utf-8"?>` + "\n")
+	w.x.Raw("<" + f.Root + ` xmlns:xsi="` + xsiNS + `">` + "\n")
+	w.x.Leaf("  ", "TIN", w.tin)
+	w.x.Raw("  <" + f.List + ">\n")
 }
 
 // Write writes one row. The row must be of the Writer's kind and hold one
@@ -52,47 +51,26 @@ func (w *Writer) Write(row *Row) error {
 		return fmt.Errorf("bulk: the %s row has %d values; %s has %d elements", row.Kind, len(row.Values), f.Row, len(f.Elements))
 	}
 	w.open()
-	w.raw("    <" + f.Row + ">\n")
+	w.x.Raw("    <" + f.Row + ">\n")
 	for i, e := range f.Elements {
-		v := row.Values[i]
-		w.leaf("      ", e.Name, v.Text, v.Nil)
+		if v := row.Values[i]; v.Nil {
+			w.x.Raw("      <" + e.Name + ` xsi:nil="true"/>` + "\n")
+		} else {
+			w.x.Leaf("      ", e.Name, v.Text)
+		}
 	}
-	w.raw("    </" + f.Row + ">\n")
-	return w.err
+	w.x.Raw("    </" + f.Row + ">\n")
+	return w.x.Err()
 }
 
 // Close ends the document and flushes it; it does not close the underlying
 // writer.
 func (w *Writer) Close() error {
 	if w.closed {
-		return w.err
+		return w.x.Err()
 	}
 	w.open()
 	w.closed = true
-	w.raw("  </" + w.format.List + ">\n</" + w.format.Root + ">\n")
-	if w.err == nil {
-		w.err = w.w.Flush()
-	}
-	return w.err
-}
-
-func (w *Writer) raw(s string) {
-	if w.err == nil {
-		_, w.err = w.w.WriteString(s)
-	}
-}
-
-func (w *Writer) leaf(indent, name, value string, isNil bool) {
-	switch {
-	case isNil:
-		w.raw(indent + "<" + name + ` xsi:nil="true"/>` + "\n")
-	case value == "":
-		w.raw(indent + "<" + name + "/>\n")
-	default:
-		w.raw(indent + "<" + name + ">")
-		if w.err == nil {
-			w.err = xml.EscapeText(w.w, []byte(value))
-		}
-		w.raw("</" + name + ">\n")
-	}
+	w.x.Raw("  </" + w.format.List + ">\n</" + w.format.Root + ">\n")
+	return w.x.Flush()
 }
