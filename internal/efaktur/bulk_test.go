@@ -553,3 +553,20 @@ func TestNotXMLKinds(t *testing.T) {
 		}
 	}
 }
+
+// TestByteOrderMark: a file saved with a UTF-8 byte-order mark, as editors
+// on Windows write it, reads like the same file without one.
+func TestByteOrderMark(t *testing.T) {
+	data := write(t, sample(t))
+	plain, err := readAll(t, data, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bom, err := readAll(t, append([]byte("\uFEFF"), data...), Options{})
+	if err != nil {
+		t.Fatalf("with a byte-order mark: %v", err)
+	}
+	if len(bom.invs) != len(plain.invs) || len(bom.problems) != len(plain.problems) {
+		t.Errorf("with a byte-order mark: %d invoices, %d problems; without: %d, %d", len(bom.invs), len(bom.problems), len(plain.invs), len(plain.problems))
+	}
+}

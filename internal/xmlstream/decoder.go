@@ -55,7 +55,10 @@ func (d *Decoder) Token() (xml.Token, Pos, error) {
 		}
 		switch t := tok.(type) {
 		case xml.CharData:
-			if len(bytes.TrimSpace(t)) == 0 {
+			// White space is skipped, and so is a byte-order mark, which
+			// encoding/xml passes on as text (editors on Windows write
+			// one at the start of UTF-8 files).
+			if len(bytes.Trim(t, " \t\r\n\uFEFF")) == 0 {
 				continue
 			}
 			return t.Copy(), d.lines.pos(off), nil
