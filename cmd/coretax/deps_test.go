@@ -16,7 +16,7 @@ func TestDependencyRules(t *testing.T) {
 		t.Fatalf("go list: %v\n%s", err, out)
 	}
 	const mod = "github.com/coretax/coretax/internal/"
-	value := map[string]bool{"errs": true, "actor": true, "money": true, "taxid": true, "area": true, "calendar": true}
+	value := map[string]bool{"errs": true, "actor": true, "money": true, "taxid": true, "area": true, "calendar": true, "xmlstream": true}
 	transport := map[string]bool{"httpapi": true, "httpmw": true, "web": true}
 	top := func(path string) string {
 		rest := strings.TrimPrefix(path, mod)
