@@ -31,7 +31,11 @@ func sampleSlips() map[objectcode.SlipType][]ebupot.Slip {
 			PlaceNITKU: place, WithholdingDate: d}},
 		objectcode.BP26: {{Type: objectcode.BP26, Period: ebupot.Period{2026, 6}, ObjectCode: "27-100-99", Facility: ebupot.COD, FacilityRef: "SKD-SG-2026-17",
 			Recipient: ebupot.Recipient{TIN: "S8812345A", Kind: objectcode.NonResident, Name: "Tan Wei Ming", Country: "SGP", Address: "1 Raffles Place, Singapore", Passport: "K1234567"},
-			Gross:     40_000_000_00, Deemed: 10000, Rate: 2000, Document: "Contract", DocumentNumber: "SKV/SG/01", PlaceNITKU: place, WithholdingDate: d}},
+			Gross:     40_000_000_00, Deemed: 10000, Rate: 2000, Document: "Contract", DocumentNumber: "SKV/SG/01", PlaceNITKU: place, WithholdingDate: d},
+			// Without a certificate of domicile: CounterpartReceiptNumber "-".
+			{Type: objectcode.BP26, Period: ebupot.Period{2026, 6}, ObjectCode: "27-100-99", Facility: ebupot.NoFacility,
+				Recipient: ebupot.Recipient{TIN: "S7712345B", Kind: objectcode.NonResident, Name: "Lim Mei Ling", Country: "SGP"},
+				Gross:     10_000_000_00, Deemed: 10000, Rate: 2000, Document: "PaymentProof", DocumentNumber: "SKV/SG/02", DocumentDate: d, PlaceNITKU: place, WithholdingDate: d}},
 		objectcode.BPA1: {{Type: objectcode.BPA1, Period: ebupot.Period{2026, 12}, MonthStart: 1, MonthEnd: 12, ObjectCode: "21-100-01", Facility: ebupot.NoFacility,
 			Recipient: ebupot.Recipient{TIN: "5171031204900003", Kind: objectcode.PermanentEmployee, Status: "K/1", Position: "Barista"},
 			Gross:     180_000_000_00, PlaceNITKU: place, WithholdingDate: time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC),
@@ -173,6 +177,32 @@ func TestImportBatch(t *testing.T) {
 		im.TIN = string(f.w.Employee.NPWP)
 		if _, err := f.svc.ImportBatch(f.hr, f.co, im, f.db.EBupot()); !errs.Is(errs.Invalid, err) {
 			t.Errorf("other TIN: %v", err)
+		}
+	})
+}
+
+// FuzzImportXML: no file makes the import panic, and every row it
+// returns without problems has an input of the file's type.
+func FuzzImportXML(f *testing.F) {
+	for typ, slips := range sampleSlips() {
+		var b bytes.Buffer
+		if err := ebupot.ExportXML(&b, typ, withholder, slips); err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b.Bytes())
+	}
+	f.Fuzz(func(t *testing.T, file []byte) {
+		im, err := ebupot.ImportXML(bytes.NewReader(file))
+		if err != nil {
+			if !errs.Is(errs.Invalid, err) {
+				t.Fatalf("error of kind %v: %v", errs.KindOf(err), err)
+			}
+			return
+		}
+		for _, r := range im.Rows {
+			if len(r.Problems) == 0 && r.Input.Type != im.Type {
+				t.Fatalf("row %d: input of type %q in a %s file", r.Row, r.Input.Type, im.Type)
+			}
 		}
 	})
 }
