@@ -49,10 +49,13 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-// waitReady polls /readyz until the server answers 200.
+// waitReady polls /readyz until the server answers 200. The bound is
+// generous: with --demo the server seals and opens signing keys with the
+// real argon2id cost several times before it is ready, which the race
+// detector slows tenfold.
 func waitReady(t *testing.T, base string, done <-chan int) {
 	t.Helper()
-	for i := 0; i < 300; i++ {
+	for i := 0; i < 2400; i++ {
 		select {
 		case code := <-done:
 			t.Fatalf("server exited with status %d before it was ready", code)
