@@ -76,7 +76,10 @@ func routeScope(method, pattern string) string {
 	switch {
 	case strings.HasPrefix(path, Prefix+"/taxpayers"):
 		return "registration:" + rw
-	case strings.HasPrefix(path, Prefix+"/id/"), path == Prefix+"/openapi.yaml":
+	case strings.HasPrefix(path, Prefix+"/id/"), path == Prefix+"/openapi.yaml",
+		strings.HasPrefix(path, Prefix+"/objectcodes"), rw == "read" && strings.HasPrefix(path, Prefix+"/regencies"):
+		// Public reference data: the tax object codes and the regions'
+		// PBJT configuration.
 		return ""
 	}
 	return "-"
