@@ -373,30 +373,74 @@ func (s *Service) CreateBatch(ctx context.Context, npwp, source string, ins []In
 	if err != nil {
 		return Batch{}, err
 	}
+	rows := make([]batchRow, len(ins))
+	for i, in := range ins {
+		rows[i] = batchRow{row: i + 1, in: in}
+	}
+	return s.runBatch(ctx, w, source, rows, bs)
+}
+
+// batchRow is one row of a batch: its position, its input and the
+// problems found before it reached the service (a file's structure).
+type batchRow struct {
+	row, line int // 1-based row; the XML line of a file's row, else 0
+	in        Input
+	problems  []errs.FieldError
+	// annual says the row states the year's gross, as an A1 row of a
+	// Coretax file does, rather than the last month's.
+	annual bool
+}
+
+// runBatch computes and checks every row and stores the batch: the good
+// rows as drafts, every row's result.
+func (s *Service) runBatch(ctx context.Context, w withholder, source string, rows []batchRow, bs BatchStore) (Batch, error) {
 	b := Batch{WithholderID: w.id(), Source: source, CreatedAt: s.now().UTC()}
 	var good []*Slip
 	seen := map[string]int{}
-	for i, in := range ins {
-		sl, ps, err := s.build(ctx, w, in)
-		if err != nil {
-			return Batch{}, err
+	for _, r := range rows {
+		res := RowResult{Row: r.row}
+		ps := problems(r.problems)
+		if len(ps) == 0 && r.annual {
+			// The last month's gross is the year's less the signed
+			// monthly slips'.
+			annual := r.in.Gross
+			r.in.Gross = 0
+			months, _, err := s.monthly(ctx, w, r.in)
+			if err != nil {
+				return Batch{}, err
+			}
+			if r.in.Gross = annual - sum(months); r.in.Gross <= 0 {
+				ps.add("SalaryPensionJhtTht", annual.XML(), "the year's gross is not more than the %s on the signed monthly slips of %s; the A1 states the whole year's income, the last month included", sum(months).XML(), r.in.Recipient.TIN)
+			}
 		}
-		key := fmt.Sprintf("%s|%s|%s|%d-%d", sl.Type, sl.Recipient.TIN, sl.ObjectCode, sl.Period.Year, sl.Period.Month)
-		if j, dup := seen[key]; dup && (sl.Type == objectcode.BPMP || sl.Type == objectcode.BPA1) {
-			ps.add("recipient.tin", sl.Recipient.TIN, "row %d already has a %s for this recipient, code and period: one slip per recipient, object code and period", j, sl.Type)
+		if len(ps) == 0 {
+			sl, bps, err := s.build(ctx, w, r.in)
+			if err != nil {
+				return Batch{}, err
+			}
+			ps = bps
+			key := fmt.Sprintf("%s|%s|%s|%d-%d", sl.Type, sl.Recipient.TIN, sl.ObjectCode, sl.Period.Year, sl.Period.Month)
+			if j, dup := seen[key]; dup && (sl.Type == objectcode.BPMP || sl.Type == objectcode.BPA1) {
+				ps.add("recipient.tin", sl.Recipient.TIN, "row %d already has a %s for this recipient, code and period: one slip per recipient, object code and period", j, sl.Type)
+			}
+			seen[key] = r.row
+			if len(ps) == 0 {
+				s.stamp(&sl)
+				good = append(good, &sl)
+				res.Tax = sl.Tax
+				b.Created++
+				b.Rows = append(b.Rows, res)
+				continue
+			}
 		}
-		seen[key] = i + 1
-		res := RowResult{Row: i + 1}
-		if len(ps) > 0 {
-			res.Problems = ps
-			b.Rejected++
-		} else {
-			s.stamp(&sl)
-			sl := sl
-			good = append(good, &sl)
-			res.Tax = sl.Tax
-			b.Created++
+		if r.line > 0 && len(r.problems) == 0 {
+			// The file's structural problems name their line already.
+			for i := range ps {
+				ps[i].Message = fmt.Sprintf("XML line %d: %s", r.line, ps[i].Message)
+			}
 		}
+		res.Problems = ps
+		b.Rejected++
 		b.Rows = append(b.Rows, res)
 	}
 	ev := s.entry(ctx, w.id(), "ebupot.batch", fmt.Sprintf("payroll batch (%s): %d drafts, %d rows rejected", source, b.Created, b.Rejected))

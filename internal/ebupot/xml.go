@@ -461,63 +461,11 @@ func (s *Service) ImportBatch(ctx context.Context, npwp string, im Import, bs Ba
 	if im.TIN != w.NPWP {
 		return Batch{}, errs.InvalidFields("the file is another withholder's", errs.Field("TIN", im.TIN, "the file's TIN must be %s, the withholder it is uploaded for", w.NPWP))
 	}
-	source := "xml:" + string(im.Type)
-	b := Batch{WithholderID: w.id(), Source: source, CreatedAt: s.now().UTC()}
-	var good []*Slip
-	seen := map[string]int{}
-	for _, ir := range im.Rows {
-		res := RowResult{Row: ir.Row}
-		if len(ir.Problems) > 0 {
-			res.Problems = ir.Problems
-			b.Rejected++
-			b.Rows = append(b.Rows, res)
-			continue
-		}
-		in := ir.Input
-		var ps problems
-		if in.Type == objectcode.BPA1 {
-			annual := in.Gross
-			in.Gross = 0
-			months, _, err := s.monthly(ctx, w, in)
-			if err != nil {
-				return Batch{}, err
-			}
-			if in.Gross = annual - sum(months); in.Gross <= 0 {
-				ps.add("SalaryPensionJhtTht", annual.XML(), "the year's gross is not more than the %s on the signed monthly slips of %s; the A1 states the whole year's income, the last month included", sum(months).XML(), in.Recipient.TIN)
-			}
-		}
-		if len(ps) == 0 {
-			var sl Slip
-			sl, ps, err = s.build(ctx, w, in)
-			if err != nil {
-				return Batch{}, err
-			}
-			key := fmt.Sprintf("%s|%s|%s|%d-%d", sl.Type, sl.Recipient.TIN, sl.ObjectCode, sl.Period.Year, sl.Period.Month)
-			if j, dup := seen[key]; dup && (sl.Type == objectcode.BPMP || sl.Type == objectcode.BPA1) {
-				ps.add("recipient.tin", sl.Recipient.TIN, "row %d already has a %s for this recipient, code and period: one slip per recipient, object code and period", j, sl.Type)
-			}
-			seen[key] = ir.Row
-			if len(ps) == 0 {
-				s.stamp(&sl)
-				good = append(good, &sl)
-				res.Tax = sl.Tax
-				b.Created++
-				b.Rows = append(b.Rows, res)
-				continue
-			}
-		}
-		for i := range ps {
-			ps[i].Message = fmt.Sprintf("XML line %d: %s", ir.Line, ps[i].Message)
-		}
-		res.Problems = ps
-		b.Rejected++
-		b.Rows = append(b.Rows, res)
+	rows := make([]batchRow, len(im.Rows))
+	for i, ir := range im.Rows {
+		rows[i] = batchRow{row: ir.Row, line: ir.Line, in: ir.Input, problems: ir.Problems, annual: ir.Input.Type == objectcode.BPA1}
 	}
-	ev := s.entry(ctx, w.id(), "ebupot.batch", fmt.Sprintf("payroll batch (%s): %d drafts, %d rows rejected", source, b.Created, b.Rejected))
-	if err := bs.CreateBatch(ctx, &b, good, ev); err != nil {
-		return Batch{}, err
-	}
-	return b, nil
+	return s.runBatch(ctx, w, "xml:"+string(im.Type), rows, bs)
 }
 
 // Batch returns the payroll batch id of the withholder npwp, uploaded as
