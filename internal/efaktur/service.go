@@ -236,7 +236,12 @@ func FieldErrors(ps []Problem) []errs.FieldError {
 // problems and the buyer's taxpayer ID (0 when the buyer is not
 // identified by NPWP).
 func (s *Service) check(ctx context.Context, inv *Invoice, sel Seller, opts Options, buyers map[string]buyerInfo) ([]Problem, int64, error) {
-	ps := Validate(inv, sel.NPWP, opts)
+	return s.checkRegister(ctx, inv, sel, Validate(inv, sel.NPWP, opts), buyers)
+}
+
+// checkRegister adds to ps, the problems Validate found in inv, those of
+// the register (see check).
+func (s *Service) checkRegister(ctx context.Context, inv *Invoice, sel Seller, ps []Problem, buyers map[string]buyerInfo) ([]Problem, int64, error) {
 	v := &validator{inv: inv, ps: ps}
 	if !inv.Date.IsZero() && !inv.bad[hDate] {
 		if ok, _ := sel.Profile.PKPOn(inv.Date); !ok {

@@ -872,7 +872,7 @@ func (u *Uploads) read(ctx context.Context, sub submission, job Upload, done []i
 		if has(done, idx) {
 			c.Skipped++
 		} else {
-			f, ips, err := u.invoice(ctx, sub.sel, inv, ps, idx, sub.opts, buyers)
+			f, ips, err := u.invoice(ctx, sub.sel, inv, ps, idx, buyers)
 			if err != nil {
 				send(readOut{err: err})
 				return
@@ -947,21 +947,14 @@ func has(s []int, idx int) bool {
 // invoice checks one invoice read from the file: the problems the Reader
 // found, then the register (seller PKP, places, buyer). It returns the
 // faktur to store, or the invoice's problems, each naming the invoice.
-func (u *Uploads) invoice(ctx context.Context, sel Seller, inv *Invoice, ps []Problem, idx int, opts Options, buyers map[string]buyerInfo) (*Faktur, []Problem, error) {
-	checked, buyerID, err := u.svc.check(ctx, inv, sel, opts, buyers)
+func (u *Uploads) invoice(ctx context.Context, sel Seller, inv *Invoice, ps []Problem, idx int, buyers map[string]buyerInfo) (*Faktur, []Problem, error) {
+	// The Reader has validated the invoice already; only the register's
+	// problems are new.
+	checked, buyerID, err := u.svc.checkRegister(ctx, inv, sel, nil, buyers)
 	if err != nil {
 		return nil, nil, err
 	}
-	// check repeats Validate, whose problems the Reader already gave
-	// with their full paths: add only the new ones (the register's).
-	seen := make(map[string]bool, len(ps))
-	for _, p := range ps {
-		seen[problemKey(p)] = true
-	}
 	for _, p := range checked {
-		if seen[problemKey(p)] {
-			continue
-		}
 		p.Invoice = idx
 		p.Path = pathList + "/" + strings.Replace(p.Path, "TaxInvoice", fmt.Sprintf("TaxInvoice[%d]", idx), 1)
 		ps = append(ps, p)
@@ -977,10 +970,6 @@ func (u *Uploads) invoice(ctx context.Context, sel Seller, inv *Invoice, ps []Pr
 			Fix: "split the invoice into smaller ones"}}, nil
 	}
 	return &Faktur{SellerID: sel.Profile.Taxpayer.ID, SellerNPWP: sel.NPWP, BuyerID: buyerID, Invoice: *inv, Totals: t, Source: "upload"}, nil, nil
-}
-
-func problemKey(p Problem) string {
-	return fmt.Sprintf("%d\x00%s\x00%s\x00%s", p.Line, p.Field, p.Rule, p.Message)
 }
 
 // fail ends job failed with file-level problems; what was stored before
