@@ -164,6 +164,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	fakturs := efaktur.NewService(db.EFaktur(), db.Registration(), signer, svc.roles.Policy(), time.Now, efaktur.DefaultConfig())
 	slips := ebupot.NewService(db.EBupot(), db.Registration(), signer, svc.roles.Policy(), time.Now)
 	properties := pbjt.NewService(db.PBJT(), db.Registration(), svc.roles.Policy(), time.Now)
+	bookings := pbjt.NewBookings(properties, db.PBJT())
 	// Bulk uploads run in the background until the server stops; jobs a
 	// stopped server left behind end first (doc/efaktur-upload.md).
 	uploads := efaktur.NewUploads(fakturs, db.EFaktur(), efaktur.DefaultUploadConfig())
@@ -191,8 +192,8 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	}
 	api := httpapi.New(httpapi.Config{Registration: svc.registration, Registry: svc.registry, Logger: logger, Audit: svc.audit, Roles: svc.roles,
 		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox,
-		TransLog: transLog, AuthCode: authCodes, PBJT: properties, Signing: signer, EFaktur: fakturs, EFakturUploads: uploads, EBupot: slips,
-		EBupotBatches: db.EBupot()})
+		TransLog: transLog, AuthCode: authCodes, PBJT: properties, PBJTBookings: bookings, Signing: signer, EFaktur: fakturs, EFakturUploads: uploads,
+		EBupot: slips, EBupotBatches: db.EBupot()})
 	pages, err := web.New(web.Config{Registration: svc.registration, Logger: logger, DemoNotes: notes, Audit: svc.audit,
 		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox, Roles: svc.roles,
 		AuthCode: authCodes, PBJT: properties, Signing: signer, EFaktur: fakturs, EFakturUploads: uploads, EBupot: slips,

@@ -89,6 +89,10 @@ type Config struct {
 	// properties (/taxpayers/{npwp}/properties). When nil, those routes
 	// answer 503.
 	PBJT *pbjt.Service
+	// PBJTBookings serves a property's imports and bookings
+	// (/taxpayers/{npwp}/properties/{id}/imports and /bookings). When
+	// nil, those routes answer 503.
+	PBJTBookings *pbjt.Bookings
 }
 
 // server holds the dependencies of the handlers.
@@ -115,6 +119,8 @@ type server struct {
 	uploads *efaktur.Uploads
 	// pbjt serves regional tax; nil answers 503.
 	pbjt *pbjt.Service
+	// bookings serves a property's imports and bookings; nil answers 503.
+	bookings *pbjt.Bookings
 	// ebupot serves withholding slips and bupotBatches keeps their
 	// payroll batches; nil answers 503.
 	ebupot       *ebupot.Service
@@ -229,6 +235,10 @@ var routes = []route{
 	{"POST", "/api/v1/regencies/{code}/versions", (*server).addRegionVersion},
 	{"GET", "/api/v1/taxpayers/{npwp}/properties", (*server).properties},
 	{"POST", "/api/v1/taxpayers/{npwp}/properties", (*server).registerProperty},
+	{"POST", "/api/v1/taxpayers/{npwp}/properties/{id}/imports", (*server).importBookings},
+	{"GET", "/api/v1/taxpayers/{npwp}/properties/{id}/imports/{job}", (*server).bookingImport},
+	{"POST", "/api/v1/taxpayers/{npwp}/properties/{id}/bookings", (*server).addBooking},
+	{"GET", "/api/v1/taxpayers/{npwp}/properties/{id}/bookings", (*server).listBookings},
 	{"POST", "/api/v1/taxpayers/{npwp}/ebupot/calculate", (*server).calculateSlip},
 	{"POST", "/api/v1/taxpayers/{npwp}/ebupot/slips", (*server).createSlip},
 	{"GET", "/api/v1/taxpayers/{npwp}/ebupot/slips", (*server).listSlips},
@@ -259,6 +269,7 @@ func New(cfg Config) http.Handler {
 	s.efaktur = cfg.EFaktur
 	s.uploads = cfg.EFakturUploads
 	s.pbjt = cfg.PBJT
+	s.bookings = cfg.PBJTBookings
 	s.ebupot, s.bupotBatches = cfg.EBupot, cfg.EBupotBatches
 	s.access, s.insecureCookies = cfg.Access, cfg.InsecureCookies
 	if s.logger == nil {
