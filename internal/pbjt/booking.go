@@ -412,18 +412,19 @@ func (s *Bookings) Import(ctx context.Context, npwp string, propertyID int64, fi
 // onlyListing moves the bookings of listings that do not start with
 // prefix to the skipped rows.
 func onlyListing(res *booking.Result, prefix string) {
-	prefix = strings.ToLower(strings.TrimSpace(prefix))
+	prefix = strings.TrimSpace(prefix)
 	if prefix == "" {
 		return
 	}
+	lower := strings.ToLower(prefix)
 	kept := res.Bookings[:0]
 	for _, b := range res.Bookings {
-		if strings.HasPrefix(strings.ToLower(b.Listing), prefix) {
+		if strings.HasPrefix(strings.ToLower(b.Listing), lower) {
 			kept = append(kept, b)
 			continue
 		}
 		res.Skipped = append(res.Skipped, booking.Skip{Row: b.Row,
-			Reason: fmt.Sprintf("listing %q is not the one imported (%q)", b.Listing, strings.TrimSpace(prefix))})
+			Reason: fmt.Sprintf("listing %q is not the one imported (%q)", b.Listing, prefix)})
 	}
 	res.Bookings = kept
 }
