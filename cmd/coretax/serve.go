@@ -299,8 +299,9 @@ func loadDemo(ctx context.Context, db *storage.DB, svc services, sig *signing.Se
 		logger.Warn("--demo: the database already holds data; the demo world is loaded only into an empty one, so serving what is there", "database", db.String())
 		return nil, nil
 	}
+	properties := pbjt.NewService(db.PBJT(), db.Registration(), svc.roles.Policy(), time.Now)
 	w, err := demo.Load(ctx, demo.Services{Registry: svc.registry, Registration: svc.registration, Access: svc.access, Roles: svc.roles,
-		Signing: sig, EFaktur: fakturs, EBupot: slips, EBupotBatches: db.EBupot()})
+		Signing: sig, EFaktur: fakturs, EBupot: slips, EBupotBatches: db.EBupot(), PBJT: properties, Bookings: pbjt.NewBookings(properties, db.PBJT())})
 	if err != nil {
 		return nil, err
 	}

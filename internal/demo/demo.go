@@ -24,6 +24,7 @@ import (
 	"github.com/coretax/coretax/internal/actor"
 	"github.com/coretax/coretax/internal/ebupot"
 	"github.com/coretax/coretax/internal/efaktur"
+	"github.com/coretax/coretax/internal/pbjt"
 	"github.com/coretax/coretax/internal/registration"
 	"github.com/coretax/coretax/internal/registry"
 	"github.com/coretax/coretax/internal/roles"
@@ -53,6 +54,10 @@ type Services struct {
 	// of them corrected.
 	EBupot        *ebupot.Service
 	EBupotBatches ebupot.BatchStore
+	// PBJT and Bookings, when both set, register the villa owner's Villa
+	// Kembang in Ubud and import its sample booking exports (pbjt.go).
+	PBJT     *pbjt.Service
+	Bookings *pbjt.Bookings
 }
 
 // World names what was loaded, for the notes printed on start.
@@ -69,6 +74,9 @@ type World struct {
 	// Payroll is the company's year of withholding slips, when the
 	// e-Bupot part was loaded.
 	Payroll *Payroll
+	// Villa is the villa owner's property with its booking imports,
+	// when the PBJT part was loaded.
+	Villa *Villa
 	// Accounts are the demo logins, with their passwords.
 	Accounts []Account
 }
@@ -183,6 +191,9 @@ func Load(ctx context.Context, s Services) (World, error) {
 	if err == nil && s.Signing != nil && s.EBupot != nil && s.EBupotBatches != nil {
 		err = loadBupots(ctx, s, &w)
 	}
+	if err == nil && s.PBJT != nil && s.Bookings != nil {
+		err = loadVilla(ctx, s, &w)
+	}
 	if err == nil && s.Access != nil {
 		err = loadAccounts(ctx, s.Access, s.Roles, &w)
 	}
@@ -254,6 +265,12 @@ func (w World) Notes(baseURL string) []string {
 				baseURL, w.Company.NPWP, p.Year, CasualNIK, DirectorPassphrase),
 			fmt.Sprintf("The employee sees the slips received, signed in as the employee: %s/api/v1/taxpayers/%s/ebupot/received?current=true", baseURL, w.Employee.NPWP),
 			fmt.Sprintf("Browse the tax object codes: %s/api/v1/objectcodes?slip=BP21&q=tenaga+ahli", baseURL))
+	}
+	if v := w.Villa; v != nil {
+		path := fmt.Sprintf("%s/api/v1/taxpayers/%s/properties/%d", baseURL, w.VillaOwner.NPWP, v.Property.ID)
+		notes = append(notes,
+			fmt.Sprintf("PBJT bookings: the villa owner's Villa Kembang in Ubud has its Airbnb, Agoda and own-sheet exports imported (at %s); signed in as the villa owner, October's gross (the PBJT base) beside the payout: %s/bookings?month=2026-10, and the Airbnb import's rows: %s/imports/%d", DemoRate, path, path, v.Imports[1].ID),
+			fmt.Sprintf("Import a booking export from the command line: go run ./cmd/coretax villa import internal/booking/testdata/airbnb_transactions.csv --channel airbnb --property %d --owner %s --listing 'Villa Kembang' --rate %s", v.Property.ID, w.VillaOwner.NPWP, DemoRate))
 	}
 	if len(w.Accounts) > 0 {
 		for _, a := range w.Accounts {
