@@ -288,6 +288,10 @@ func TestImportDuplicatesRatesAndAccess(t *testing.T) {
 		if _, err := bk.ImportJob(stranger, npwp, segara.ID, job.ID); !errs.Is(errs.Forbidden, err) {
 			t.Errorf("stranger job: %v, want Forbidden", err)
 		}
+		// An officer without officer.regional is refused as well.
+		if _, err := bk.List(officer("wayan"), npwp, segara.ID, pbjt.BookingQuery{From: day(2026, 12, 1), To: day(2027, 1, 1)}); !errs.Is(errs.Forbidden, err) {
+			t.Errorf("officer without officer.regional: %v, want Forbidden", err)
+		}
 		// The employee's own NPWP does not reach the owner's property.
 		if _, err := bk.List(stranger, string(w.Employee.NPWP), segara.ID, pbjt.BookingQuery{From: day(2026, 12, 1), To: day(2027, 1, 1)}); !errs.Is(errs.NotFound, err) {
 			t.Errorf("stranger list through own NPWP: %v, want NotFound", err)
