@@ -225,12 +225,12 @@ func loadAccounts(ctx context.Context, acc *access.Service, rs *roles.Service, w
 	}
 	who := "a tax officer"
 	if rs != nil {
-		for _, r := range []roles.OfficerRole{roles.OfficerRegistration, roles.OfficerAccess, roles.OfficerAudit} {
+		for _, r := range []roles.OfficerRole{roles.OfficerRegistration, roles.OfficerAccess, roles.OfficerAudit, roles.OfficerRegional} {
 			if _, err := rs.GrantOfficerRole(ctx, "budi", string(r)); err != nil {
 				return fmt.Errorf("demo: officer role %s: %w", r, err)
 			}
 		}
-		who = "a tax officer (search, PKP, NPWP links, registries, unlocking accounts, audit)"
+		who = "a tax officer (search, PKP, NPWP links, registries, unlocking accounts, audit, regional PBJT)"
 	}
 	w.Accounts = append(w.Accounts, Account{Who: who, Login: "budi", Password: "petugas kpp badung"})
 	return nil
