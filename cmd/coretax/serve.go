@@ -196,7 +196,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 		EBupot: slips, EBupotBatches: db.EBupot()})
 	pages, err := web.New(web.Config{Registration: svc.registration, Logger: logger, DemoNotes: notes, Audit: svc.audit,
 		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox, Roles: svc.roles,
-		AuthCode: authCodes, PBJT: properties, Signing: signer, EFaktur: fakturs, EFakturUploads: uploads, EBupot: slips,
+		AuthCode: authCodes, PBJT: properties, PBJTBookings: bookings, Signing: signer, EFaktur: fakturs, EFakturUploads: uploads, EBupot: slips,
 		EBupotBatches: db.EBupot()})
 	if err != nil {
 		return err

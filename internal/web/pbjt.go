@@ -105,6 +105,7 @@ func (s *server) regions(w http.ResponseWriter, r *http.Request) error {
 }
 
 type holdingView struct {
+	ID                                 int64
 	Name, Kind, Region, NPWPD, Address string
 	Operator                           bool
 	Share                              string
@@ -137,7 +138,7 @@ func (s *server) properties(w http.ResponseWriter, r *http.Request) error {
 	p := propertiesPage{page: s.newPage(w, r, "Properties", "properties"), NPWP: npwp}
 	for _, h := range hs {
 		pr := h.Property
-		v := holdingView{Name: pr.Name, Kind: pr.Kind.Label(), Region: h.Region.Name(), NPWPD: pr.NPWPD, Operator: h.Operator,
+		v := holdingView{ID: pr.ID, Name: pr.Name, Kind: pr.Kind.Label(), Region: h.Region.Name(), NPWPD: pr.NPWPD, Operator: h.Operator,
 			Address: pr.Address.Street, Rate: viewValue(h.Region.Rate, pbjt.Rate.String), Units: len(pr.Units),
 			FilingPeriod: h.FilingPeriod.String(), FilingDue: date(h.FilingDue), PaymentPeriod: h.PaymentPeriod.String(),
 			PaymentDue: date(h.PaymentDue), DueNote: h.DueNote,

@@ -84,6 +84,10 @@ type Config struct {
 	// PBJT serves the regions' configuration (/regencies) and the
 	// portfolio of properties; when nil those pages answer 503.
 	PBJT *pbjt.Service
+	// PBJTBookings serves a property's bookings and imports
+	// (/taxpayers/{npwp}/properties/{id}/bookings); when nil those pages
+	// answer 503.
+	PBJTBookings *pbjt.Bookings
 }
 
 // server holds the dependencies of the handlers.
@@ -103,6 +107,8 @@ type server struct {
 	ebupot    *ebupot.Service
 	// ebupotBatches stores the payroll page's batches.
 	ebupotBatches ebupot.BatchStore
+	// pbjtBookings serves a property's bookings pages.
+	pbjtBookings *pbjt.Bookings
 	// insecureCookies leaves Secure off the session cookie.
 	insecureCookies bool
 
@@ -181,6 +187,8 @@ var routes = []route{
 	{"GET /sign/{id}", (*server).signResult},
 	{"GET /regencies", (*server).regions},
 	{"GET /taxpayers/{npwp}/properties", (*server).properties},
+	{"GET /taxpayers/{npwp}/properties/{id}/bookings", (*server).bookings},
+	{"POST /taxpayers/{npwp}/properties/{id}/bookings/imports", (*server).importBookings},
 	{"GET /taxpayers/{npwp}/efaktur", (*server).efakturList},
 	{"GET /taxpayers/{npwp}/efaktur/uploads", (*server).uploadForm},
 	{"POST /taxpayers/{npwp}/efaktur/uploads", (*server).createUpload},
@@ -241,6 +249,7 @@ func New(cfg Config) (http.Handler, error) {
 	s.efaktur = cfg.EFaktur
 	s.uploads = cfg.EFakturUploads
 	s.pbjt = cfg.PBJT
+	s.pbjtBookings = cfg.PBJTBookings
 	s.ebupot, s.ebupotBatches = cfg.EBupot, cfg.EBupotBatches
 	if s.logger == nil {
 		s.logger = slog.Default()
