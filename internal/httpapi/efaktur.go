@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/coretax/coretax/internal/actor"
 	"github.com/coretax/coretax/internal/efaktur"
 	"github.com/coretax/coretax/internal/efaktur/fakturpdf"
 	"github.com/coretax/coretax/internal/efaktur/fakturview"
@@ -28,6 +29,32 @@ func (s *server) fakturService() (*efaktur.Service, error) {
 		return nil, errs.E(errs.Unavailable, "e-Faktur is not served by this server")
 	}
 	return s.efaktur, nil
+}
+
+// fakturCall begins every e-Faktur handler of a taxpayer alike: the
+// service, then act checked for the taxpayer {npwp} before anything else
+// of the request is read (a stranger is refused whatever the body), then
+// the faktur {id} of the path when withID, and the JSON body into body
+// when it is not nil.
+func (s *server) fakturCall(r *http.Request, act actor.Action, withID bool, body any) (svc *efaktur.Service, npwp string, id int64, err error) {
+	if svc, err = s.fakturService(); err != nil {
+		return nil, "", 0, err
+	}
+	npwp = r.PathValue("npwp")
+	if err = svc.Allow(r.Context(), npwp, act); err != nil {
+		return nil, "", 0, err
+	}
+	if withID {
+		if id, err = fakturID(r); err != nil {
+			return nil, "", 0, err
+		}
+	}
+	if body != nil {
+		if err = decodeJSON(r, body); err != nil {
+			return nil, "", 0, err
+		}
+	}
+	return svc, npwp, id, nil
 }
 
 // buyerJSON is the buyer of a keyed-in faktur.
@@ -147,16 +174,9 @@ func needVersion(v *int) (int, error) {
 // createFaktur handles POST /taxpayers/{npwp}/efaktur/fakturs: 201 with
 // the computed draft.
 func (s *server) createFaktur(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.fakturService()
-	if err != nil {
-		return err
-	}
 	var q fakturForm
-	if err := decodeJSON(r, &q); err != nil {
-		return err
-	}
-	npwp := r.PathValue("npwp")
-	if err := svc.Allow(r.Context(), npwp, efaktur.ActDraft); err != nil {
+	svc, npwp, _, err := s.fakturCall(r, efaktur.ActDraft, false, &q)
+	if err != nil {
 		return err
 	}
 	in, err := q.form("")
@@ -211,12 +231,8 @@ type fakturListJSON struct {
 // listFakturs handles GET /taxpayers/{npwp}/efaktur/fakturs: a page of
 // fakturs, newest first, with the cursor of the next page.
 func (s *server) listFakturs(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.fakturService()
+	svc, npwp, _, err := s.fakturCall(r, efaktur.ActRead, false, nil)
 	if err != nil {
-		return err
-	}
-	npwp := r.PathValue("npwp")
-	if err := svc.Allow(r.Context(), npwp, efaktur.ActRead); err != nil {
 		return err
 	}
 	f, err := filterFrom(r)
@@ -267,20 +283,9 @@ type updateFakturRequest struct {
 // updateFaktur handles PUT /taxpayers/{npwp}/efaktur/fakturs/{id}: the
 // draft replaced by the form, at the version it was loaded.
 func (s *server) updateFaktur(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.fakturService()
-	if err != nil {
-		return err
-	}
-	id, err := fakturID(r)
-	if err != nil {
-		return err
-	}
 	var q updateFakturRequest
-	if err := decodeJSON(r, &q); err != nil {
-		return err
-	}
-	npwp := r.PathValue("npwp")
-	if err := svc.Allow(r.Context(), npwp, efaktur.ActDraft); err != nil {
+	svc, npwp, id, err := s.fakturCall(r, efaktur.ActDraft, true, &q)
+	if err != nil {
 		return err
 	}
 	v, err := needVersion(q.Version)
@@ -302,16 +307,8 @@ func (s *server) updateFaktur(w http.ResponseWriter, r *http.Request) error {
 // deleteFaktur handles DELETE /taxpayers/{npwp}/efaktur/fakturs/{id}?version=N:
 // 204 once the draft is gone.
 func (s *server) deleteFaktur(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.fakturService()
+	svc, npwp, id, err := s.fakturCall(r, efaktur.ActDraft, true, nil)
 	if err != nil {
-		return err
-	}
-	id, err := fakturID(r)
-	if err != nil {
-		return err
-	}
-	npwp := r.PathValue("npwp")
-	if err := svc.Allow(r.Context(), npwp, efaktur.ActDraft); err != nil {
 		return err
 	}
 	var fs errs.Fields
@@ -351,16 +348,9 @@ type faktursJSON struct {
 // approveFakturs handles POST /taxpayers/{npwp}/efaktur/fakturs/approve:
 // the drafts numbered and signed with one passphrase entry, all or none.
 func (s *server) approveFakturs(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.fakturService()
-	if err != nil {
-		return err
-	}
 	var q approveRequest
-	if err := decodeJSON(r, &q); err != nil {
-		return err
-	}
-	npwp := r.PathValue("npwp")
-	if err := svc.Allow(r.Context(), npwp, efaktur.ActApprove); err != nil {
+	svc, npwp, _, err := s.fakturCall(r, efaktur.ActApprove, false, &q)
+	if err != nil {
 		return err
 	}
 	refs := make([]efaktur.Ref, len(q.Fakturs))
@@ -388,20 +378,9 @@ type amendRequest struct {
 // amendFaktur handles POST /taxpayers/{npwp}/efaktur/fakturs/{id}/amend:
 // 201 with the signed pengganti.
 func (s *server) amendFaktur(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.fakturService()
-	if err != nil {
-		return err
-	}
-	id, err := fakturID(r)
-	if err != nil {
-		return err
-	}
 	var q amendRequest
-	if err := decodeJSON(r, &q); err != nil {
-		return err
-	}
-	npwp := r.PathValue("npwp")
-	if err := svc.Allow(r.Context(), npwp, efaktur.ActApprove); err != nil {
+	svc, npwp, id, err := s.fakturCall(r, efaktur.ActApprove, true, &q)
+	if err != nil {
 		return err
 	}
 	v, err := needVersion(q.Version)
@@ -428,20 +407,9 @@ type cancelRequest struct {
 
 // cancelFaktur handles POST /taxpayers/{npwp}/efaktur/fakturs/{id}/cancel.
 func (s *server) cancelFaktur(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.fakturService()
-	if err != nil {
-		return err
-	}
-	id, err := fakturID(r)
-	if err != nil {
-		return err
-	}
 	var q cancelRequest
-	if err := decodeJSON(r, &q); err != nil {
-		return err
-	}
-	npwp := r.PathValue("npwp")
-	if err := svc.Allow(r.Context(), npwp, efaktur.ActApprove); err != nil {
+	svc, npwp, id, err := s.fakturCall(r, efaktur.ActApprove, true, &q)
+	if err != nil {
 		return err
 	}
 	v, err := needVersion(q.Version)
@@ -468,20 +436,9 @@ type versionRequest struct {
 // creditFaktur handles POST /taxpayers/{npwp}/efaktur/fakturs/{id}/credit:
 // the buyer credits an input faktur in a period (YYYY-MM).
 func (s *server) creditFaktur(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.fakturService()
-	if err != nil {
-		return err
-	}
-	id, err := fakturID(r)
-	if err != nil {
-		return err
-	}
 	var q creditRequest
-	if err := decodeJSON(r, &q); err != nil {
-		return err
-	}
-	npwp := r.PathValue("npwp")
-	if err := svc.Allow(r.Context(), npwp, efaktur.ActCredit); err != nil {
+	svc, npwp, id, err := s.fakturCall(r, efaktur.ActCredit, true, &q)
+	if err != nil {
 		return err
 	}
 	v, err := needVersion(q.Version)
@@ -511,20 +468,9 @@ func (s *server) notCreditFaktur(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) decideCredit(w http.ResponseWriter, r *http.Request, decide func(*efaktur.Service, context.Context, string, int64, int) (efaktur.Faktur, error)) error {
-	svc, err := s.fakturService()
-	if err != nil {
-		return err
-	}
-	id, err := fakturID(r)
-	if err != nil {
-		return err
-	}
 	var q versionRequest
-	if err := decodeJSON(r, &q); err != nil {
-		return err
-	}
-	npwp := r.PathValue("npwp")
-	if err := svc.Allow(r.Context(), npwp, efaktur.ActCredit); err != nil {
+	svc, npwp, id, err := s.fakturCall(r, efaktur.ActCredit, true, &q)
+	if err != nil {
 		return err
 	}
 	v, err := needVersion(q.Version)
@@ -593,20 +539,9 @@ func returOut(rt efaktur.Retur) returJSON {
 // returnGoods handles POST /taxpayers/{npwp}/efaktur/fakturs/{id}/returns:
 // 201 with the return of goods (nota retur).
 func (s *server) returnGoods(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.fakturService()
-	if err != nil {
-		return err
-	}
-	id, err := fakturID(r)
-	if err != nil {
-		return err
-	}
 	var q returnRequest
-	if err := decodeJSON(r, &q); err != nil {
-		return err
-	}
-	npwp := r.PathValue("npwp")
-	if err := svc.Allow(r.Context(), npwp, efaktur.ActCredit); err != nil {
+	svc, npwp, id, err := s.fakturCall(r, efaktur.ActCredit, true, &q)
+	if err != nil {
 		return err
 	}
 	var fs errs.Fields
