@@ -2,7 +2,6 @@ package ebupot_test
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,22 +12,17 @@ import (
 	"github.com/coretax/coretax/internal/ebupot/objectcode"
 	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/money"
-	"github.com/coretax/coretax/internal/pki"
 	"github.com/coretax/coretax/internal/pph21"
 	"github.com/coretax/coretax/internal/registration"
 	"github.com/coretax/coretax/internal/registry"
 	"github.com/coretax/coretax/internal/roles"
 	"github.com/coretax/coretax/internal/signing"
+	"github.com/coretax/coretax/internal/signing/signingtest"
 	"github.com/coretax/coretax/internal/storage"
 	"github.com/coretax/coretax/internal/storage/storagetest"
-	"github.com/coretax/coretax/internal/translog"
 )
 
 const pass = "Rahasia#2026"
-
-type noLogins struct{}
-
-func (noLogins) SameAsLogin(context.Context, int64, string) (bool, error) { return false, nil }
 
 var today = time.Date(2026, 11, 24, 3, 0, 0, 0, time.UTC)
 
@@ -67,24 +61,8 @@ func setup(t *testing.T, db *storage.DB) *fixture {
 		t.Fatal(err)
 	}
 	policy := roles.NewPolicy(db.Roles(), db.Registry(), now, roles.DefaultRules().Merge(signing.Rules()).Merge(ebupot.Rules()))
-	ca, _, err := pki.NewCA("test", today.Add(-time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := signing.DefaultConfig([]byte("test code key"))
-	cfg.KDF = pki.KDF{Memory: 64, Time: 1, Threads: 1}
-	key, _, err := translog.LoadOrCreateKey(filepath.Join(t.TempDir(), "log.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tl, err := translog.NewService(db.TransLog(), key, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sig := signing.NewService(db.Signing(), ca, tl, policy, noLogins{}, now, cfg)
-	if _, err := sig.Issue(as(w.Director, nil), w.Director.ID, pass); err != nil {
-		t.Fatal(err)
-	}
+	sig := signingtest.New(t, db.Signing(), db.TransLog(), policy, now)
+	signingtest.Certify(t, sig, w.Director.ID, pass)
 	svc := ebupot.NewService(db.EBupot(), db.Registration(), sig, policy, now)
 	return &fixture{db: db, svc: svc, w: w, hr: as(w.Director, &w.Company), co: string(w.Company.NPWP)}
 }
