@@ -3,7 +3,6 @@ package storage_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -12,14 +11,13 @@ import (
 	"github.com/coretax/coretax/internal/demo"
 	"github.com/coretax/coretax/internal/efaktur"
 	"github.com/coretax/coretax/internal/efaktur/bench"
-	"github.com/coretax/coretax/internal/pki"
 	"github.com/coretax/coretax/internal/registration"
 	"github.com/coretax/coretax/internal/registry"
 	"github.com/coretax/coretax/internal/roles"
 	"github.com/coretax/coretax/internal/signing"
+	"github.com/coretax/coretax/internal/signing/signingtest"
 	"github.com/coretax/coretax/internal/storage"
 	"github.com/coretax/coretax/internal/storage/storagetest"
-	"github.com/coretax/coretax/internal/translog"
 )
 
 // approveWorld is the demo world with the company's director holding a
@@ -44,25 +42,8 @@ func newApproveWorld(tb testing.TB, db *storage.DB) *approveWorld {
 		tb.Fatal(err)
 	}
 	policy := roles.NewPolicy(db.Roles(), db.Registry(), now, roles.DefaultRules().Merge(signing.Rules()).Merge(efaktur.Rules()))
-	ca, _, err := pki.NewCA("test", benchDay.Add(-time.Hour))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	cfg := signing.DefaultConfig([]byte("test code key"))
-	cfg.KDF = pki.KDF{Memory: 64, Time: 1, Threads: 1}
-	key, _, err := translog.LoadOrCreateKey(filepath.Join(tb.TempDir(), "log.key"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tl, err := translog.NewService(db.TransLog(), key, now)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	sig := signing.NewService(db.Signing(), ca, tl, policy, noLogins{}, now, cfg)
-	director := actor.With(ctx, actor.Actor{Kind: actor.Taxpayer, ID: string(w.Director.NPWP), TaxpayerID: w.Director.ID, AccountID: w.Director.ID})
-	if _, err := sig.Issue(director, w.Director.ID, "Rahasia#2026"); err != nil {
-		tb.Fatal(err)
-	}
+	sig := signingtest.New(tb, db.Signing(), db.TransLog(), policy, now)
+	signingtest.Certify(tb, sig, w.Director.ID, "Rahasia#2026")
 	forCompany := actor.With(ctx, actor.Actor{Kind: actor.Taxpayer, ID: string(w.Director.NPWP), TaxpayerID: w.Director.ID,
 		AccountID: w.Director.ID, ActingForID: w.Company.ID, ActingFor: string(w.Company.NPWP)})
 	signer, err := sig.Open(forCompany, roles.TaxInvoice, w.Company.ID, "Rahasia#2026", "benchmark")
@@ -76,12 +57,6 @@ func newApproveWorld(tb testing.TB, db *storage.DB) *approveWorld {
 	}
 	return aw
 }
-
-// noLogins is the signing service's check that a passphrase differs from
-// the login password: never the same here.
-type noLogins struct{}
-
-func (noLogins) SameAsLogin(context.Context, int64, string) (bool, error) { return false, nil }
 
 // fakturs returns n new fakturs of the company, ready for Approve as the
 // service hands them over.
