@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/coretax/coretax/internal/actor"
 	"github.com/coretax/coretax/internal/calendar"
 	"github.com/coretax/coretax/internal/ebupot"
 	"github.com/coretax/coretax/internal/ebupot/objectcode"
@@ -317,38 +319,25 @@ func writeSlipPage(w http.ResponseWriter, page []ebupot.Slip, limit int) {
 // listSlips handles GET /taxpayers/{npwp}/ebupot/slips: a page of the
 // withholder's slips, newest first.
 func (s *server) listSlips(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.bupotService()
-	if err != nil {
-		return err
-	}
-	npwp := r.PathValue("npwp")
-	if err := svc.Allow(r.Context(), npwp, ebupot.ActRead); err != nil {
-		return err
-	}
-	f, err := slipFilter(r)
-	if err != nil {
-		return err
-	}
-	if f.Limit == 0 {
-		f.Limit = ebupot.DefaultLimit
-	}
-	page, err := svc.List(r.Context(), npwp, f)
-	if err != nil {
-		return err
-	}
-	writeSlipPage(w, page, f.Limit)
-	return nil
+	return s.slipPage(w, r, ebupot.ActRead, (*ebupot.Service).List)
 }
 
 // receivedSlips handles GET /taxpayers/{npwp}/ebupot/received: a page of
 // the slips published to the taxpayer, newest first.
 func (s *server) receivedSlips(w http.ResponseWriter, r *http.Request) error {
+	return s.slipPage(w, r, ebupot.ActReceived, (*ebupot.Service).Received)
+}
+
+// slipPage writes a page of the slips list selects for the taxpayer
+// {npwp}, after checking act.
+func (s *server) slipPage(w http.ResponseWriter, r *http.Request, act actor.Action,
+	list func(*ebupot.Service, context.Context, string, ebupot.Filter) ([]ebupot.Slip, error)) error {
 	svc, err := s.bupotService()
 	if err != nil {
 		return err
 	}
 	npwp := r.PathValue("npwp")
-	if err := svc.Allow(r.Context(), npwp, ebupot.ActReceived); err != nil {
+	if err := svc.Allow(r.Context(), npwp, act); err != nil {
 		return err
 	}
 	f, err := slipFilter(r)
@@ -358,7 +347,7 @@ func (s *server) receivedSlips(w http.ResponseWriter, r *http.Request) error {
 	if f.Limit == 0 {
 		f.Limit = ebupot.DefaultLimit
 	}
-	page, err := svc.Received(r.Context(), npwp, f)
+	page, err := list(svc, r.Context(), npwp, f)
 	if err != nil {
 		return err
 	}
