@@ -106,6 +106,11 @@ type Version struct {
 	FormLayout Value[string]
 	// Numbering is the pattern of declaration numbers (Number).
 	Numbering Value[string]
+	// PaymentCode is the pattern of the payment codes (kode bayar) of
+	// the region's declarations, with the placeholders of Numbering
+	// (PaymentCodeOf). No region's billing format was found, so a
+	// version that leaves it out gets DefaultPaymentCode.
+	PaymentCode Value[string]
 
 	// Note says where the version as a whole comes from.
 	Note string
@@ -128,6 +133,23 @@ func (v Version) Name() string {
 // is. A layout is code, so a version may name only one of these.
 var Layouts = map[string]string{
 	"sptpd-generic": "coretax's generic SPTPD for PBJT jasa perhotelan: the region, the taxpayer and NPWPD, the property, the tax period, the gross amount paid by guests, the rate and the tax (doc/pbjt.md)",
+}
+
+// DefaultPaymentCode is the payment code pattern of a version that names
+// none: 18 digits, the region's code, the period and a sequence. No
+// regional billing code (kode bayar) format was found (local-tax-bali.md
+// §3: no portal found), so the value is unverified (doc/pbjt-declarations.md).
+var DefaultPaymentCode = Value[string]{Value: "{regency}{yyyy}{mm}{seq:8}", Status: Unverified,
+	Source: "no regional billing code format was found (local-tax-bali.md §3); coretax's 18-digit code of region, period and sequence (doc/pbjt-declarations.md)"}
+
+// PaymentCodeOf renders payment code seq of period p with the version's
+// payment code pattern.
+func (v Version) PaymentCodeOf(p Period, seq int64) (string, error) {
+	pattern := v.PaymentCode
+	if pattern.Status == "" {
+		pattern = DefaultPaymentCode
+	}
+	return renderNumber(pattern.Value, v.RegencyCode, p, seq)
 }
 
 // Period is a PBJT tax period: one calendar month (local-tax-bali.md §2).
@@ -296,6 +318,15 @@ func (v *Version) Check() error {
 		}
 		return ""
 	})
+	if v.PaymentCode.Status == "" && v.PaymentCode.Value == "" && v.PaymentCode.Source == "" {
+		v.PaymentCode = DefaultPaymentCode
+	}
+	checkValue(&fs, "payment_code", v.PaymentCode, func(s string) string {
+		if _, err := renderNumber(s, "5103", Period{Year: 2026, Month: 1}, 1); err != nil {
+			return err.Error()
+		}
+		return ""
+	})
 	if utf8.RuneCountInString(v.Note) > 1000 {
 		fs.Add("note", v.Note, "is longer than 1000 characters")
 	}
@@ -430,7 +461,10 @@ type (
 		LateFilingFine    fileValue[int64]  `json:"late_filing_fine_sen"`
 		FormLayout        fileValue[string] `json:"form_layout"`
 		Numbering         fileValue[string] `json:"numbering"`
-		Note              string            `json:"note,omitempty"`
+		// PaymentCode is left out by versions stored before it existed;
+		// they get DefaultPaymentCode.
+		PaymentCode *fileValue[string] `json:"payment_code,omitempty"`
+		Note        string             `json:"note,omitempty"`
 	}
 	fileRegion struct {
 		Code     string        `json:"code"`
@@ -451,10 +485,15 @@ func fromFile[T any](v fileValue[T]) Value[T] {
 }
 
 func (v Version) file() fileVersion {
-	return fileVersion{From: v.From.Format(time.DateOnly), Regulation: toFile(v.Regulation), Office: toFile(v.Office),
+	f := fileVersion{From: v.From.Format(time.DateOnly), Regulation: toFile(v.Regulation), Office: toFile(v.Office),
 		Rate: toFile(v.Rate), FilingDay: toFile(v.FilingDay), PaymentDay: toFile(v.PaymentDay),
 		InterestPerMonth: toFile(v.InterestPerMonth), InterestMaxMonths: toFile(v.InterestMaxMonths),
 		LateFilingFine: fileValue[int64]{Value: v.LateFilingFine.Value.Sen(), Status: v.LateFilingFine.Status, Source: v.LateFilingFine.Source}, FormLayout: toFile(v.FormLayout), Numbering: toFile(v.Numbering), Note: v.Note}
+	if v.PaymentCode.Status != "" {
+		pc := toFile(v.PaymentCode)
+		f.PaymentCode = &pc
+	}
+	return f
 }
 
 func (f fileVersion) version(code string) (Version, error) {
@@ -462,10 +501,14 @@ func (f fileVersion) version(code string) (Version, error) {
 	if err != nil {
 		return Version{}, fmt.Errorf("from %q: %w", f.From, err)
 	}
-	return Version{RegencyCode: code, From: from, Regulation: fromFile(f.Regulation), Office: fromFile(f.Office),
+	v := Version{RegencyCode: code, From: from, Regulation: fromFile(f.Regulation), Office: fromFile(f.Office),
 		Rate: fromFile(f.Rate), FilingDay: fromFile(f.FilingDay), PaymentDay: fromFile(f.PaymentDay),
 		InterestPerMonth: fromFile(f.InterestPerMonth), InterestMaxMonths: fromFile(f.InterestMaxMonths),
-		LateFilingFine: Value[money.Amount]{Value: money.Amount(f.LateFilingFine.Value), Status: f.LateFilingFine.Status, Source: f.LateFilingFine.Source}, FormLayout: fromFile(f.FormLayout), Numbering: fromFile(f.Numbering), Note: f.Note}, nil
+		LateFilingFine: Value[money.Amount]{Value: money.Amount(f.LateFilingFine.Value), Status: f.LateFilingFine.Status, Source: f.LateFilingFine.Source}, FormLayout: fromFile(f.FormLayout), Numbering: fromFile(f.Numbering), PaymentCode: DefaultPaymentCode, Note: f.Note}
+	if f.PaymentCode != nil {
+		v.PaymentCode = fromFile(*f.PaymentCode)
+	}
+	return v, nil
 }
 
 // EncodeValues returns the values of v (everything but the region, the

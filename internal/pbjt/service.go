@@ -22,6 +22,8 @@ const (
 	ActConfigure actor.Action = "pbjt.configure" // add a dated version of a region's configuration
 	ActRead      actor.Action = "pbjt.read"      // see a taxpayer's properties and portfolio
 	ActManage    actor.Action = "pbjt.manage"    // register and change a taxpayer's properties
+	ActDeclare   actor.Action = "pbjt.declare"   // file and amend a property's monthly declarations
+	ActPay       actor.Action = "pbjt.pay"       // record the payment of a declaration
 )
 
 // Rules returns the access rules of PBJT, to be merged into the roles
@@ -36,6 +38,12 @@ func Rules() roles.Rules {
 		ActConfigure: {Need: roles.OfficerOnly, Officer: roles.OfficerRegional, What: "add a dated version of a region's PBJT configuration"},
 		ActRead:      {Need: roles.Related, Officer: roles.OfficerRegional, What: "see this taxpayer's properties"},
 		ActManage:    {Need: roles.Related, Officer: roles.OfficerRegional, What: "register and change this taxpayer's properties"},
+		// A declaration is the operator's own statement to the region:
+		// the individual's own login or an entity's main PIC files it,
+		// not an officer (doc/pbjt-declarations.md).
+		ActDeclare: {Need: roles.PIC, What: "file and amend this taxpayer's PBJT declarations"},
+		// Payments are recorded by whoever holds the payment role.
+		ActPay: {Need: roles.HoldsRole, Role: roles.Payment, What: "record payments of this taxpayer's PBJT declarations"},
 	}
 }
 
@@ -176,7 +184,7 @@ func (s *Service) AddVersion(ctx context.Context, v Version) (Version, error) {
 // statuses lists the status of every value of v.
 func (v Version) statuses() []Status {
 	return []Status{v.Regulation.Status, v.Office.Status, v.Rate.Status, v.FilingDay.Status, v.PaymentDay.Status,
-		v.InterestPerMonth.Status, v.InterestMaxMonths.Status, v.LateFilingFine.Status, v.FormLayout.Status, v.Numbering.Status}
+		v.InterestPerMonth.Status, v.InterestMaxMonths.Status, v.LateFilingFine.Status, v.FormLayout.Status, v.Numbering.Status, v.PaymentCode.Status}
 }
 
 // taxpayer resolves an NPWP in the register.
