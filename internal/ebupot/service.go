@@ -39,6 +39,9 @@ type Service struct {
 	signing  Signing
 	policy   actor.Policy
 	now      func() time.Time
+	// exemptions is the register the facilities resting on a
+	// certificate are checked against (UseExemptions).
+	exemptions Exemptions
 }
 
 // NewService returns the e-Bupot service.
@@ -129,6 +132,9 @@ func (s *Service) build(ctx context.Context, w withholder, in Input) (Slip, prob
 			return Slip{}, nil, err
 		}
 	}
+	if err := s.offerCertificate(ctx, &in); err != nil {
+		return Slip{}, nil, err
+	}
 	sl, cps := compute(in, w.NPWP, months, credited)
 	ps = append(ps, cps...)
 	sl.WithholderID, sl.WithholderNPWP = w.id(), w.NPWP
@@ -148,12 +154,11 @@ func (s *Service) build(ctx context.Context, w withholder, in Input) (Slip, prob
 			return sl, nil, err
 		}
 	}
-	if sl.Facility == SKB21 && sl.FacilityRef != "" {
-		// The SKB must be held by the recipient: a registered recipient
-		// is required, and the withholder states the SKB number, which
-		// is kept on the slip for the KPP to match.
-		if sl.Recipient.ID == 0 {
-			ps.add("facility", string(sl.Facility), "an SKB is issued to a registered taxpayer; NIK %s is not registered", sl.Recipient.TIN)
+	if needsCertificate(sl.Facility) {
+		// An SKB or Suket only with an active certificate of the
+		// recipient covering the code (exemptions.go).
+		if err := s.checkCertificate(ctx, &sl, &ps); err != nil {
+			return sl, nil, err
 		}
 	}
 	// One slip per recipient, code and period for the monthly and annual
@@ -529,6 +534,18 @@ func (s *Service) Sign(ctx context.Context, npwp string, refs []Ref, passphrase 
 			fields = append(fields, errs.Field(name, fmt.Sprint(r.ID), "is a %s slip; sign PPh 21/26 and unified slips separately", sl.Type))
 			continue
 		}
+		if needsCertificate(sl.Facility) {
+			// The certificate may have been revoked since the draft was
+			// made: check it again before publishing.
+			var ps problems
+			if err := s.checkCertificate(ctx, &sl, &ps); err != nil {
+				return nil, err
+			}
+			if len(ps) > 0 {
+				fields = append(fields, errs.Field(name, fmt.Sprint(r.ID), "%s", ps[0].Message))
+				continue
+			}
+		}
 		fam = family(sl.Type)
 		ss = append(ss, &sl)
 	}
@@ -548,7 +565,13 @@ func (s *Service) Sign(ctx context.Context, npwp string, refs []Ref, passphrase 
 		sl.Status, sl.SignedAt, sl.SignedBy, sl.UpdatedAt = Signed, now, name, now
 	}
 	ev := s.entry(ctx, w.id(), "ebupot.sign", fmt.Sprintf("%d slip(s) signed with certificate %d", len(ss), signer.CertificateSerial()))
-	if err := s.store.Sign(ctx, ss, signFunc(signer), ev); err != nil {
+	// The notices are written once the slips are numbered, in the
+	// signing transaction (notice.go).
+	notices, err := s.notices(ctx, w, NoticePublished, ss, "")
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.Sign(ctx, ss, signFunc(signer), notices, ev); err != nil {
 		return nil, err
 	}
 	out := make([]Slip, len(ss))
@@ -661,7 +684,11 @@ func (s *Service) Correct(ctx context.Context, npwp string, id int64, version in
 	sl.Status, sl.Number, sl.Revision, sl.Replaces = Signed, old.Number, old.Revision+1, old.ID
 	sl.SignedAt, sl.SignedBy, sl.CreatedAt, sl.UpdatedAt, sl.Version = now, name, now, now, 1
 	ev := s.entry(ctx, w.id(), "ebupot.correct", fmt.Sprintf("slip %s corrected (revision %d): tax %s, was %s", old.Number, sl.Revision, sl.Tax.XML(), old.Tax.XML()))
-	if err := s.store.Correct(ctx, old, &sl, signFunc(signer), ev); err != nil {
+	notices, err := s.notices(ctx, w, NoticeCorrected, correctionNoticed(old, &sl), "")
+	if err != nil {
+		return Slip{}, err
+	}
+	if err := s.store.Correct(ctx, old, &sl, signFunc(signer), notices, ev); err != nil {
 		return Slip{}, err
 	}
 	return sl, nil
@@ -700,7 +727,11 @@ func (s *Service) Cancel(ctx context.Context, npwp string, id int64, version int
 		return Slip{}, errs.Errorf(errs.Conflict, "slip %s is %s; only a signed slip can be cancelled (delete a draft instead)", label(old), old.Status)
 	}
 	ev := s.entry(ctx, w.id(), "ebupot.cancel", fmt.Sprintf("slip %s cancelled: %s", old.Number, reason))
-	return s.store.Cancel(ctx, id, version, s.now().UTC(), reason, ev)
+	notices, err := s.notices(ctx, w, NoticeCancelled, []*Slip{&old}, reason)
+	if err != nil {
+		return Slip{}, err
+	}
+	return s.store.Cancel(ctx, id, version, s.now().UTC(), reason, notices(), ev)
 }
 
 // Slip returns a slip seen by the taxpayer npwp: its withholder, or its

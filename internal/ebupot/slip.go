@@ -16,6 +16,7 @@ import (
 	"github.com/coretax/coretax/internal/audit"
 	"github.com/coretax/coretax/internal/ebupot/objectcode"
 	"github.com/coretax/coretax/internal/money"
+	"github.com/coretax/coretax/internal/notify"
 	"github.com/coretax/coretax/internal/pph21"
 	"github.com/coretax/coretax/internal/roles"
 	"github.com/coretax/coretax/internal/signing"
@@ -212,13 +213,16 @@ type Store interface {
 	DeleteDraft(ctx context.Context, id int64, version int, ev audit.Entry) error
 	// Sign numbers (counter "bupot" scoped by withholder, type and year),
 	// signs with sign and stores as signed each draft of ss at its
-	// Version, in one transaction.
-	Sign(ctx context.Context, ss []*Slip, sign SignFunc, ev audit.Entry) error
+	// Version, in one transaction that also stores the messages of
+	// notices in the outbox.
+	Sign(ctx context.Context, ss []*Slip, sign SignFunc, notices NoticeFunc, ev audit.Entry) error
 	// Correct stores repl, signed, as the next revision of old (signed,
-	// at old.Version) and marks old corrected.
-	Correct(ctx context.Context, old Slip, repl *Slip, sign SignFunc, ev audit.Entry) error
-	// Cancel marks a signed slip at version cancelled.
-	Cancel(ctx context.Context, id int64, version int, at time.Time, reason string, ev audit.Entry) (Slip, error)
+	// at old.Version) and marks old corrected, with the messages of
+	// notices in the outbox.
+	Correct(ctx context.Context, old Slip, repl *Slip, sign SignFunc, notices NoticeFunc, ev audit.Entry) error
+	// Cancel marks a signed slip at version cancelled, with the notices
+	// in the outbox.
+	Cancel(ctx context.Context, id int64, version int, at time.Time, reason string, notices []notify.Message, ev audit.Entry) (Slip, error)
 	// Slip returns one slip.
 	Slip(ctx context.Context, id int64) (Slip, error)
 	// List returns a page of slips, newest first.

@@ -10,6 +10,7 @@ import (
 	"github.com/coretax/coretax/internal/audit"
 	"github.com/coretax/coretax/internal/ebupot"
 	"github.com/coretax/coretax/internal/errs"
+	"github.com/coretax/coretax/internal/notify"
 )
 
 // EBupotStore implements ebupot.Store and ebupot.BatchStore.
@@ -156,7 +157,7 @@ func slipNumber(sl *ebupot.Slip, serial int64) string {
 
 // Sign implements ebupot.Store: each slip is numbered from the counter
 // "bupot" of its withholder, type and year, signed and stored signed.
-func (s *EBupotStore) Sign(ctx context.Context, ss []*ebupot.Slip, sign ebupot.SignFunc, ev audit.Entry) error {
+func (s *EBupotStore) Sign(ctx context.Context, ss []*ebupot.Slip, sign ebupot.SignFunc, notices ebupot.NoticeFunc, ev audit.Entry) error {
 	return s.db.inTx(ctx, func(tx *sql.Tx) error {
 		for _, sl := range ss {
 			serial, err := nextCounter(ctx, tx, "bupot", fmt.Sprintf("%d/%s/%d", sl.WithholderID, sl.Type, sl.Period.Year), 1)
@@ -186,6 +187,9 @@ func (s *EBupotStore) Sign(ctx context.Context, ss []*ebupot.Slip, sign ebupot.S
 		if len(ss) > 1 {
 			ev.Detail += " … " + ss[len(ss)-1].Number
 		}
+		if err := insertNotices(ctx, tx, notices); err != nil {
+			return err
+		}
 		return appendAudit(ctx, tx, ev)
 	})
 }
@@ -204,7 +208,7 @@ func signSlip(ctx context.Context, tx *sql.Tx, sl *ebupot.Slip, sign ebupot.Sign
 }
 
 // Correct implements ebupot.Store.
-func (s *EBupotStore) Correct(ctx context.Context, old ebupot.Slip, repl *ebupot.Slip, sign ebupot.SignFunc, ev audit.Entry) error {
+func (s *EBupotStore) Correct(ctx context.Context, old ebupot.Slip, repl *ebupot.Slip, sign ebupot.SignFunc, notices ebupot.NoticeFunc, ev audit.Entry) error {
 	return s.db.inTx(ctx, func(tx *sql.Tx) error {
 		if err := signSlip(ctx, tx, repl, sign); err != nil {
 			return err
@@ -223,12 +227,15 @@ func (s *EBupotStore) Correct(ctx context.Context, old ebupot.Slip, repl *ebupot
 		if err := oneRow(res, "slip %s was changed or cancelled meanwhile; reload it", old.Number); err != nil {
 			return err
 		}
+		if err := insertNotices(ctx, tx, notices); err != nil {
+			return err
+		}
 		return appendAudit(ctx, tx, ev)
 	})
 }
 
 // Cancel implements ebupot.Store.
-func (s *EBupotStore) Cancel(ctx context.Context, id int64, version int, at time.Time, reason string, ev audit.Entry) (ebupot.Slip, error) {
+func (s *EBupotStore) Cancel(ctx context.Context, id int64, version int, at time.Time, reason string, notices []notify.Message, ev audit.Entry) (ebupot.Slip, error) {
 	var out ebupot.Slip
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
 		sl, err := scanSlip(tx.QueryRowContext(ctx, `SELECT `+slipColumns+` FROM ebupot_slips WHERE id = $1`, id))
@@ -246,6 +253,9 @@ func (s *EBupotStore) Cancel(ctx context.Context, id int64, version int, at time
 			return fmt.Errorf("cancel slip %d: %w", id, err)
 		}
 		if err := oneRow(res, "slip %d was changed, corrected or cancelled meanwhile; reload it", id); err != nil {
+			return err
+		}
+		if err := insertNotices(ctx, tx, func() []notify.Message { return notices }); err != nil {
 			return err
 		}
 		if err := appendAudit(ctx, tx, ev); err != nil {
@@ -312,4 +322,18 @@ func (s *EBupotStore) List(ctx context.Context, f ebupot.Filter) ([]ebupot.Slip,
 		return nil, fmt.Errorf("list slips: %w", err)
 	}
 	return out, nil
+}
+
+// insertNotices stores the messages of notices (nil for none) in the
+// outbox inside tx, the transaction of the change they tell of.
+func insertNotices(ctx context.Context, tx *sql.Tx, notices ebupot.NoticeFunc) error {
+	if notices == nil {
+		return nil
+	}
+	for _, m := range notices() {
+		if _, err := insertOutbox(ctx, tx, m); err != nil {
+			return fmt.Errorf("notice to taxpayer %d: %w", m.TaxpayerID, err)
+		}
+	}
+	return nil
 }
