@@ -152,6 +152,10 @@ const (
 	// (Bapenda): read and register any taxpayer's PBJT properties and
 	// add dated versions of the regions' PBJT configuration.
 	OfficerRegional OfficerRole = "officer.regional"
+	// OfficerCompliance: send third-party data to the compliance engine,
+	// run its matching job, read its flags and evidence, and see any
+	// taxpayer's self-check (doc/compliance.md).
+	OfficerCompliance OfficerRole = "officer.compliance"
 )
 
 // OfficerRoles lists the officer roles with what each allows.
@@ -163,6 +167,7 @@ var officerRoles = []struct {
 	{OfficerAccess, "unlock accounts, see the people and roles of a taxpayer"},
 	{OfficerAudit, "read the audit log of any taxpayer"},
 	{OfficerRegional, "read and register PBJT properties, change the regions' PBJT configuration"},
+	{OfficerCompliance, "send third-party data, run the compliance matching job, read flags and their evidence"},
 }
 
 // ParseOfficerRole checks an officer role name.

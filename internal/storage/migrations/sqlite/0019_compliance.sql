@@ -52,6 +52,10 @@ CREATE TABLE compliance_records (
 CREATE UNIQUE INDEX compliance_records_feed ON compliance_records (source, feed_id);
 CREATE INDEX compliance_records_listing ON compliance_records (source, listing_id, id);
 CREATE INDEX compliance_records_corrects ON compliance_records (corrects);
+CREATE INDEX compliance_records_npwpd ON compliance_records (npwpd) WHERE npwpd <> '';
+CREATE INDEX compliance_records_host_npwp ON compliance_records (host_npwp, id) WHERE host_npwp <> '';
+CREATE INDEX compliance_records_host_nik ON compliance_records (host_nik) WHERE host_nik <> '';
+CREATE INDEX compliance_records_district ON compliance_records (district_code) WHERE district_code <> '';
 
 CREATE TABLE compliance_runs (
     id                INTEGER PRIMARY KEY,
