@@ -77,7 +77,7 @@ type Record struct {
 	// Gross is what the guest paid, Commission the platform's fee,
 	// Payout what the host received, all in rupiah.
 	Gross, Commission, Payout money.Amount
-	// PayeeName and PayoutCountry (ISO 3166 alpha-2) say where the money
+	// PayeeName and PayoutCountry (ISO 3166-1 alpha-3, as bookings keep it) say where the money
 	// went; PayeeID is, for an expense claim, the NIK or NPWP of whom the
 	// fee was paid to.
 	PayeeName     string
@@ -89,7 +89,7 @@ type Record struct {
 
 // Offshore reports whether the payout went to an account outside
 // Indonesia.
-func (r Record) Offshore() bool { return r.PayoutCountry != "" && r.PayoutCountry != "ID" }
+func (r Record) Offshore() bool { return r.PayoutCountry != "" && r.PayoutCountry != "IDN" }
 
 // ListingKey is the stable key of the record's listing: the source and
 // the listing id.
@@ -330,7 +330,7 @@ func checkRecord(in RecordInput, source string, now time.Time) (Record, *errs.Fi
 	if in.PayoutCountry != "" {
 		c, err := taxid.ParseCountry(in.PayoutCountry)
 		if err != nil {
-			return bad("payout_country", in.PayoutCountry, "give the ISO 3166 alpha-2 code of the payout account's country, e.g. ID, SG, AU")
+			return bad("payout_country", in.PayoutCountry, "give the ISO 3166-1 alpha-3 code of the payout account's country, e.g. IDN, SGP, AUS")
 		}
 		r.PayoutCountry = string(c)
 	}
