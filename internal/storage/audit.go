@@ -65,6 +65,51 @@ func appendAuditEntry(ctx context.Context, tx *sql.Tx, e audit.Entry) (audit.Ent
 	return e, nil
 }
 
+// auditCols are the columns of an audit entry as appendAuditsTo writes
+// them.
+var auditCols = []string{"seq", "at", "actor", "account_id", "taxpayer_id", "action", "address", "detail", "prev_hash", "hash"}
+
+// appendAuditsTo appends es to the audit log inside bt in order, with the
+// chain and the lock of appendAudit called for each entry, as
+// appendAudits does: the head moves once by len(es) under its row lock,
+// each entry is sealed from the one before it in memory (audit.Seal),
+// the entries are written with bt.insert (COPY on PostgreSQL) and the
+// head takes the last hash. Call it where appendAudit would be called,
+// after the transaction's other writes.
+func appendAuditsTo(ctx context.Context, bt bulkTx, es []audit.Entry) error {
+	if len(es) == 0 {
+		return nil
+	}
+	var last int64
+	var head string
+	if err := bt.QueryRowContext(ctx, `UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash`, int64(len(es))).Scan(&last, &head); err != nil {
+		return fmt.Errorf("lock audit head: %w", err)
+	}
+	prev, err := audit.ParseDigest(head)
+	if err != nil {
+		return fmt.Errorf("audit head: %w", err)
+	}
+	seq := last - int64(len(es)) + 1
+	args := make([]any, 0, len(auditCols)*len(es))
+	now := time.Now()
+	for i, e := range es {
+		if e.At.IsZero() {
+			e.At = now
+		}
+		e = audit.Seal(e, seq+int64(i), prev)
+		prev = e.Hash
+		args = append(args, e.Seq, e.At, e.Actor, nullID(e.AccountID), nullID(e.TaxpayerID), e.Action, e.Address, e.Detail,
+			e.PrevHash.String(), e.Hash.String())
+	}
+	if err := bt.insert(ctx, "audit_log", auditCols, args); err != nil {
+		return fmt.Errorf("insert audit entries %d to %d: %w", seq, last, err)
+	}
+	if _, err := bt.ExecContext(ctx, `UPDATE audit_head SET hash = $1 WHERE id = 1`, prev.String()); err != nil {
+		return fmt.Errorf("move audit head: %w", err)
+	}
+	return nil
+}
+
 // AuditStore implements audit.Store and appends and verifies the log.
 type AuditStore struct{ db *DB }
 

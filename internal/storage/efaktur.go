@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -202,6 +203,41 @@ func insertNumbered(ctx context.Context, tx *sql.Tx, fs []*efaktur.Faktur) error
 	return nil
 }
 
+// fakturCopyCols are the columns copyNumbered writes: the id, then
+// those of fakturInsert in its order.
+var fakturCopyCols = func() []string {
+	list := fakturInsert[strings.Index(fakturInsert, "(")+1 : strings.LastIndex(fakturInsert, ")")]
+	cols := []string{"id"}
+	for _, c := range strings.Split(list, ",") {
+		cols = append(cols, strings.TrimSpace(c))
+	}
+	return cols
+}()
+
+// copyNumbered writes the numbered fakturs fs with COPY, as
+// insertNumbered does with INSERTs, their IDs taken from the sequence
+// first.
+func copyNumbered(ctx context.Context, bt bulkTx, fs []*efaktur.Faktur) error {
+	ids, err := bt.nextIDs(ctx, "efaktur_fakturs", len(fs))
+	if err != nil {
+		return err
+	}
+	args := make([]any, 0, len(fakturCopyCols)*len(fs))
+	for i, f := range fs {
+		args = append(args, ids[i])
+		if args, err = fakturArgs(args, f); err != nil {
+			return fmt.Errorf("faktur %s: %w", f.Number, err)
+		}
+	}
+	if err := bt.insert(ctx, "efaktur_fakturs", fakturCopyCols, args); err != nil {
+		return err
+	}
+	for i, f := range fs {
+		f.ID = ids[i]
+	}
+	return nil
+}
+
 // buyerKey is the buyer's identity as lists filter on it: the NPWP, or
 // the document number of a buyer without one.
 func buyerKey(b efaktur.Buyer) string {
@@ -293,20 +329,22 @@ func reserveCounter(ctx context.Context, tx *sql.Tx, name, scope string, n int64
 
 // Approve implements efaktur.Store.
 func (s *EFakturStore) Approve(ctx context.Context, fs []*efaktur.Faktur, sign efaktur.SignFunc, ev audit.Entry) error {
-	return s.db.inTx(ctx, func(tx *sql.Tx) error {
-		return approveFakturs(ctx, tx, fs, sign, ev)
+	return s.db.inBulkTx(ctx, func(bt bulkTx) error {
+		return approveFakturs(ctx, bt, fs, sign, ev)
 	})
 }
 
-// approveFakturs approves fs inside tx; see Approve. It works in
+// approveFakturs approves fs inside bt; see Approve. It works in
 // batches, so that the statements it runs do not grow with len(fs):
 // serials reserved once per year, every faktur numbered in order, then
 // signed in memory (signAll: sign is called concurrently, once per
 // faktur), then the signatures, their
 // transparency log records and their audit entries saved by
-// saveSignatures, the new fakturs inserted with multi-row INSERTs, each
-// draft updated at its version, and ev appended last.
-func approveFakturs(ctx context.Context, tx *sql.Tx, fs []*efaktur.Faktur, sign efaktur.SignFunc, ev audit.Entry) error {
+// saveSignaturesBulk, the new fakturs inserted with multi-row INSERTs
+// (COPY on PostgreSQL), each draft updated at its version, and ev
+// appended last.
+func approveFakturs(ctx context.Context, bt bulkTx, fs []*efaktur.Faktur, sign efaktur.SignFunc, ev audit.Entry) error {
+	tx := bt.Tx
 	if len(fs) == 0 {
 		return errs.Errorf(errs.Invalid, "no faktur to approve")
 	}
@@ -345,7 +383,7 @@ func approveFakturs(ctx context.Context, tx *sql.Tx, fs []*efaktur.Faktur, sign 
 	if err != nil {
 		return err
 	}
-	sigs, err := saveSignatures(ctx, tx, ps)
+	sigs, err := saveSignaturesBulk(ctx, bt, ps)
 	if err != nil {
 		return err
 	}
@@ -362,7 +400,11 @@ func approveFakturs(ctx context.Context, tx *sql.Tx, fs []*efaktur.Faktur, sign 
 		}
 	}
 	if len(fresh) > 0 {
-		if err := insertNumbered(ctx, tx, fresh); err != nil {
+		insert := insertNumbered
+		if bt.copies() {
+			insert = func(ctx context.Context, _ *sql.Tx, fs []*efaktur.Faktur) error { return copyNumbered(ctx, bt, fs) }
+		}
+		if err := insert(ctx, tx, fresh); err != nil {
 			if isUniqueViolation(err) {
 				return errs.Errorf(errs.Conflict, "a faktur number of %s is taken; approve again", numberRange(fresh))
 			}

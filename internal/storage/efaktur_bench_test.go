@@ -11,6 +11,7 @@ import (
 	"github.com/coretax/coretax/internal/demo"
 	"github.com/coretax/coretax/internal/efaktur"
 	"github.com/coretax/coretax/internal/efaktur/bench"
+	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/registration"
 	"github.com/coretax/coretax/internal/registry"
 	"github.com/coretax/coretax/internal/roles"
@@ -170,6 +171,48 @@ func TestApproveBatch(t *testing.T) {
 		}
 		if size, err := db.TransLog().Size(ctx); err != nil || size != logBefore+n {
 			t.Errorf("log size %d, %v; want %d", size, err, logBefore+n)
+		}
+	})
+}
+
+// TestApproveBatchNumberTaken approves a batch whose numbers are taken
+// (the counter set back under it): the batch fails as a Conflict and
+// leaves nothing behind, neither fakturs nor signatures, log records or
+// audit entries, whether its rows are written with INSERTs (SQLite) or
+// COPY (PostgreSQL).
+func TestApproveBatchNumberTaken(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		aw := newApproveWorld(t, db)
+		ev := audit.Entry{Actor: "test", Action: "efaktur.approve", TaxpayerID: aw.w.Company.ID, Detail: "batch"}
+		if err := db.EFaktur().Approve(ctx, aw.fakturs(t, 40), aw.sign, ev); err != nil {
+			t.Fatal(err)
+		}
+		count := func() [4]int {
+			var c [4]int
+			for i, table := range []string{"efaktur_fakturs", "signatures", "translog_leaves", "audit_log"} {
+				if err := db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM `+table).Scan(&c[i]); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return c
+		}
+		before := count()
+		if _, err := db.SQL().ExecContext(ctx, `UPDATE counters SET value = 30 WHERE name = 'nsfp'`); err != nil {
+			t.Fatal(err)
+		}
+		err := db.EFaktur().Approve(ctx, aw.fakturs(t, 40), aw.sign, ev)
+		if !errs.Is(errs.Conflict, err) {
+			t.Fatalf("approve over taken numbers: %v, want a Conflict", err)
+		}
+		if after := count(); after != before {
+			t.Errorf("fakturs, signatures, log records, audit entries: %v after the failed batch, %v before", after, before)
+		}
+		if v, err := db.Audit().Verify(ctx); err != nil || !v.OK() {
+			t.Errorf("audit after the failed batch: %+v, %v", v, err)
+		}
+		if size, err := db.TransLog().Size(ctx); err != nil || size != int64(before[2]) {
+			t.Errorf("log size %d, %v; want %d", size, err, before[2])
 		}
 	})
 }

@@ -181,10 +181,11 @@ func (s *EFakturStore) StoredIndexes(ctx context.Context, sellerID int64, sha st
 // drafts; then the items, the problems and the counts.
 func (s *EFakturStore) SaveUploadChunk(ctx context.Context, c efaktur.UploadChunk, sign efaktur.SignFunc, ev audit.Entry) (efaktur.Upload, error) {
 	var u efaktur.Upload
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.inBulkTx(ctx, func(bt bulkTx) error {
+		tx := bt.Tx
 		if len(c.Fakturs) > 0 {
 			if c.Approve {
-				if err := approveFakturs(ctx, tx, c.Fakturs, sign, ev); err != nil {
+				if err := approveFakturs(ctx, bt, c.Fakturs, sign, ev); err != nil {
 					return err
 				}
 			} else {
@@ -198,12 +199,12 @@ func (s *EFakturStore) SaveUploadChunk(ctx context.Context, c efaktur.UploadChun
 				}
 			}
 		}
-		items := make([][]any, len(c.Fakturs))
+		items := make([]any, 0, 3*len(c.Fakturs))
 		for i, f := range c.Fakturs {
-			items[i] = []any{c.UploadID, c.Indexes[i], f.ID}
+			items = append(items, c.UploadID, c.Indexes[i], f.ID)
 		}
-		if err := insertUploadRows(ctx, tx, "efaktur_upload_items (upload_id, idx, faktur_id)", items); err != nil {
-			return err
+		if err := bt.insert(ctx, "efaktur_upload_items", []string{"upload_id", "idx", "faktur_id"}, items); err != nil {
+			return fmt.Errorf("insert the items of upload %d: %w", c.UploadID, err)
 		}
 		if err := insertProblems(ctx, tx, c.UploadID, c.Problems); err != nil {
 			return err

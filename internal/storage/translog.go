@@ -77,6 +77,13 @@ func appendLeaf(ctx context.Context, tx *sql.Tx, record []byte) (index int64, er
 // Call it where appendLeaf would be called: after the transaction's other
 // writes that take locks, before appendAudit.
 func appendLeaves(ctx context.Context, tx *sql.Tx, records [][]byte) (first int64, err error) {
+	return appendLeavesTo(ctx, bulkTx{Tx: tx}, records)
+}
+
+// appendLeavesTo is appendLeaves writing the leaves and hashes with
+// bt.insert: COPY on PostgreSQL when bt has its connection.
+func appendLeavesTo(ctx context.Context, bt bulkTx, records [][]byte) (first int64, err error) {
+	tx := bt.Tx
 	if len(records) == 0 {
 		return 0, errors.New("append no transparency log records")
 	}
@@ -144,10 +151,10 @@ func appendLeaves(ctx context.Context, tx *sql.Tx, records [][]byte) (first int6
 		leaf := hs[0] // the leaf hash is the first stored hash of a record
 		leaves = append(leaves, index, leaf[:], r)
 	}
-	if err := insertBatch(ctx, tx, `INSERT INTO translog_leaves (idx, leaf_hash, record)`, 3, leaves, "", nil); err != nil {
+	if err := bt.insert(ctx, "translog_leaves", []string{"idx", "leaf_hash", "record"}, leaves); err != nil {
 		return 0, fmt.Errorf("insert transparency log records %d to %d: %w", first, size-1, err)
 	}
-	if err := insertBatch(ctx, tx, `INSERT INTO translog_hashes (idx, hash)`, 2, hashes, "", nil); err != nil {
+	if err := bt.insert(ctx, "translog_hashes", []string{"idx", "hash"}, hashes); err != nil {
 		return 0, fmt.Errorf("insert transparency log hashes of records %d to %d: %w", first, size-1, err)
 	}
 	return first, nil
