@@ -22,6 +22,7 @@ import (
 
 	"github.com/coretax/coretax/internal/access"
 	"github.com/coretax/coretax/internal/actor"
+	"github.com/coretax/coretax/internal/compliance"
 	"github.com/coretax/coretax/internal/ebupot"
 	"github.com/coretax/coretax/internal/efaktur"
 	"github.com/coretax/coretax/internal/pbjt"
@@ -58,6 +59,11 @@ type Services struct {
 	// Kembang in Ubud and import its sample booking exports (pbjt.go).
 	PBJT     *pbjt.Service
 	Bookings *pbjt.Bookings
+	// Compliance and Declarations, when both set with PBJT and Bookings,
+	// add two villa owners who file wrongly, third-party feeds with an
+	// undeclared villa, and a run of the matching job (compliance.go).
+	Compliance   *compliance.Service
+	Declarations *pbjt.Declarations
 }
 
 // World names what was loaded, for the notes printed on start.
@@ -77,6 +83,8 @@ type World struct {
 	// Villa is the villa owner's property with its booking imports,
 	// when the PBJT part was loaded.
 	Villa *Villa
+	// Compliance is the compliance engine's part, when it was loaded.
+	Compliance *Compliance
 	// Accounts are the demo logins, with their passwords.
 	Accounts []Account
 }
@@ -194,6 +202,9 @@ func Load(ctx context.Context, s Services) (World, error) {
 	if err == nil && s.PBJT != nil && s.Bookings != nil {
 		err = loadVilla(ctx, s, &w)
 	}
+	if err == nil && s.Compliance != nil && s.Declarations != nil && w.Villa != nil {
+		err = loadCompliance(ctx, s, &w)
+	}
 	if err == nil && s.Access != nil {
 		err = loadAccounts(ctx, s.Access, s.Roles, &w)
 	}
@@ -225,12 +236,12 @@ func loadAccounts(ctx context.Context, acc *access.Service, rs *roles.Service, w
 	}
 	who := "a tax officer"
 	if rs != nil {
-		for _, r := range []roles.OfficerRole{roles.OfficerRegistration, roles.OfficerAccess, roles.OfficerAudit, roles.OfficerRegional} {
+		for _, r := range []roles.OfficerRole{roles.OfficerRegistration, roles.OfficerAccess, roles.OfficerAudit, roles.OfficerRegional, roles.OfficerCompliance} {
 			if _, err := rs.GrantOfficerRole(ctx, "budi", string(r)); err != nil {
 				return fmt.Errorf("demo: officer role %s: %w", r, err)
 			}
 		}
-		who = "a tax officer (search, PKP, NPWP links, registries, unlocking accounts, audit, regional PBJT)"
+		who = "a tax officer (search, PKP, NPWP links, registries, unlocking accounts, audit, regional PBJT, compliance)"
 	}
 	w.Accounts = append(w.Accounts, Account{Who: who, Login: "budi", Password: "petugas kpp badung"})
 	return nil
