@@ -18,8 +18,8 @@ import (
 type Input struct {
 	Type        objectcode.SlipType
 	Year, Month int
-	// MonthStart and MonthEnd bound the months a BPA1 covers (1 and 12
-	// for a full year; MonthEnd is the month of leaving).
+	// MonthStart and MonthEnd bound the months a BPA1 or BPA2 covers (1
+	// and 12 for a full year; MonthEnd is the month of leaving).
 	MonthStart, MonthEnd int
 	Recipient            Recipient
 	ObjectCode           string
@@ -31,7 +31,8 @@ type Input struct {
 	// Excluded are non-taxable items paid with Gross, taken out of it.
 	Excluded []pph21.Excluded
 	// PensionContribution is the employee's own pension/JHT/THT
-	// contributions of the year (BPA1).
+	// contributions of the year (BPA1; on a BPA2 the civil servant's
+	// iuran pensiun and THT).
 	PensionContribution money.Amount
 	// TreatyRate is the rate the certificate of domicile gives (COD).
 	TreatyRate pph21.Rate
@@ -51,6 +52,9 @@ type Input struct {
 	DocumentDate    time.Time
 	PlaceNITKU      string
 	WithholdingDate time.Time
+	// Treasurer and SP2D: GovTreasurerOpt and SP2DNumber (BPPU, BPNR).
+	Treasurer Treasurer
+	SP2D      string
 }
 
 // Documents are the reference-document kinds Coretax accepts, spelled as
@@ -59,7 +63,20 @@ var Documents = []string{"TaxInvoice", "CommercialInvoice", "Announchment", "Con
 	"DeedofGeneralMeetingStakeholder", "StatementLetter", "BankAccountNumber"}
 
 // supported are the slip types this package computes.
-var supported = []objectcode.SlipType{objectcode.BPMP, objectcode.BP21, objectcode.BP26, objectcode.BPA1}
+var supported = []objectcode.SlipType{objectcode.BPMP, objectcode.BP21, objectcode.BP26, objectcode.BPA1,
+	objectcode.BPA2, objectcode.BPPU, objectcode.BPNR}
+
+// Annual reports whether t is a year-end slip: BPA1 (private employers)
+// or BPA2 (government), computed with Pasal 17 over the year.
+func Annual(t objectcode.SlipType) bool { return t == objectcode.BPA1 || t == objectcode.BPA2 }
+
+// Unified reports whether t is a slip of the unified regime (BPPU, BPNR),
+// reported in the SPT Masa PPh Unifikasi and signed with the unified
+// roles (ebupot.md §1).
+func Unified(t objectcode.SlipType) bool { return t == objectcode.BPPU || t == objectcode.BPNR }
+
+// nonResident reports whether t is a slip for non-residents.
+func nonResident(t objectcode.SlipType) bool { return t == objectcode.BP26 || t == objectcode.BPNR }
 
 func isSupported(t objectcode.SlipType) bool {
 	for _, s := range supported {
@@ -93,10 +110,10 @@ func compute(in Input, withholderNPWP string, months []money.Amount, credited mo
 		s.PlaceNITKU = withholderNPWP + taxid.HeadOfficeSuffix
 	}
 	if !isSupported(in.Type) {
-		ps.add("type", string(in.Type), "is not a slip type that can be keyed in here; use BPMP, BP21, BP26 or BPA1")
+		ps.add("type", string(in.Type), "is not a slip type that can be keyed in here; use BPMP, BP21, BP26, BPA1, BPA2, BPPU or BPNR")
 		return s, ps
 	}
-	if in.Type == objectcode.BPA1 {
+	if Annual(in.Type) {
 		if s.MonthStart == 0 {
 			s.MonthStart = 1
 		}
@@ -113,7 +130,7 @@ func compute(in Input, withholderNPWP string, months []money.Amount, credited mo
 	if s.Period.Month < 1 || s.Period.Month > 12 {
 		ps.add("month", fmt.Sprint(s.Period.Month), "give the tax period's month, 1 to 12")
 	}
-	if in.Type == objectcode.BPA1 && (s.MonthStart < 1 || s.MonthStart > s.MonthEnd || s.MonthEnd > 12) {
+	if Annual(in.Type) && (s.MonthStart < 1 || s.MonthStart > s.MonthEnd || s.MonthEnd > 12) {
 		ps.add("month_start", fmt.Sprintf("%d-%d", s.MonthStart, s.MonthEnd), "give the first and last month worked in the year, 1 ≤ start ≤ end ≤ 12")
 	}
 	if len(ps) > 0 {
@@ -162,6 +179,9 @@ func compute(in Input, withholderNPWP string, months []money.Amount, credited mo
 	if s.Document != "" && !contains(Documents, s.Document) {
 		ps.add("document", s.Document, "is not a document kind of Coretax; use one of %s", strings.Join(Documents, ", "))
 	}
+	if Unified(s.Type) {
+		ps.unifiedDocs(&s, in)
+	}
 	if s.Document == "TaxInvoice" {
 		if n := s.DocumentNumber; !(len(n) == 16 || len(n) == 17) || !digits(n) {
 			ps.add("document_number", n, "a TaxInvoice reference is the faktur number, 16 or 17 digits")
@@ -174,6 +194,11 @@ func compute(in Input, withholderNPWP string, months []money.Amount, credited mo
 		return s, ps
 	}
 	s.Deemed = code.DeemedPercent
+	s.Final = code.Final
+	if Unified(s.Type) {
+		ps.unified(&s, in, code)
+		return s, ps
+	}
 	pin, ok := ps.engineInput(&s, in, code, months, credited)
 	if !ok {
 		return s, ps
@@ -190,7 +215,7 @@ func compute(in Input, withholderNPWP string, months []money.Amount, credited mo
 	}
 	s.Rate, s.Tax, s.Withheld, s.DTPTax = res.Rate, res.Tax, res.Withheld, res.DTP
 	s.Explanation = Explanation{Method: res.Method, Category: res.Category, Steps: res.Steps, Citations: res.Citations}
-	if in.Type == objectcode.BPA1 {
+	if Annual(in.Type) {
 		s.Credited = credited
 		s.Gross = sum(months)
 	}
@@ -209,7 +234,7 @@ func compute(in Input, withholderNPWP string, months []money.Amount, credited mo
 	if in.HasDeemed && in.Deemed != s.Deemed && !free {
 		ps.add("deemed", in.Deemed.String(), "must be %s for %s; a different deemed percentage needs facility ETC", s.Deemed.String(), s.ObjectCode)
 	}
-	if in.HasRate && in.Rate != s.Rate && !free && in.Type != objectcode.BPA1 {
+	if in.HasRate && in.Rate != s.Rate && !free && !Annual(in.Type) {
 		ps.add("rate", in.Rate.String(), "must be %s (%s); a different rate needs facility ETC%s", s.Rate.String(), res.Method, codNote(s.Type))
 	}
 	if in.HasRate && free && in.Type == objectcode.BP26 && s.Facility == COD {
@@ -251,7 +276,7 @@ func (ps *problems) engineInput(s *Slip, in Input, code objectcode.Code, months 
 		return true
 	}
 	switch {
-	case s.Type == objectcode.BPA1:
+	case Annual(s.Type):
 		if !needStatus() {
 			return pin, false
 		}
@@ -323,12 +348,15 @@ func (ps *problems) recipient(s *Slip) {
 		return
 	}
 	switch {
-	case s.Type == objectcode.BP26 || r.Kind == objectcode.NonResident:
-		if s.Type != objectcode.BP26 {
-			ps.add("recipient.kind", string(r.Kind), "a non-resident is withheld PPh 26 on a BP26 slip, not %s", s.Type)
+	case nonResident(s.Type) || r.Kind == objectcode.NonResident:
+		if !nonResident(s.Type) {
+			ps.add("recipient.kind", string(r.Kind), "a non-resident is withheld PPh 26 on a BP26 slip (individuals' employment and services) or a BPNR (other income), not %s", s.Type)
 		}
 		if r.Kind != objectcode.NonResident {
-			ps.add("recipient.kind", string(r.Kind), "a BP26 slip is for a non-resident; a resident's income goes on BPMP, BP21 or BPA1")
+			ps.add("recipient.kind", string(r.Kind), "a %s slip is for a non-resident; a resident's income goes on BPMP, BP21, BPA1, BPA2 or BPPU", s.Type)
+		}
+		if s.Type == objectcode.BPNR && strings.TrimSpace(r.Address) == "" {
+			ps.add("recipient.address", "", "give the recipient's address abroad; the BPNR requires it")
 		}
 		r.Resident = false
 		if r.TIN == "" {
@@ -346,6 +374,21 @@ func (ps *problems) recipient(s *Slip) {
 			ps.add("recipient.tin", r.TIN, "a resident recipient is identified by a 16-digit NIK or NPWP")
 		} else if r.TIN == s.WithholderNPWP {
 			ps.add("recipient.tin", r.TIN, "the recipient is the withholder itself")
+		}
+		if s.Type == objectcode.BPPU && len(r.TIN) == 16 {
+			r.NITKU = strings.TrimSpace(r.NITKU)
+			if r.NITKU == "" {
+				r.NITKU = r.TIN + taxid.HeadOfficeSuffix
+			}
+			if len(r.NITKU) != 22 || !digits(r.NITKU) || r.NITKU[:16] != r.TIN {
+				ps.add("recipient.nitku", r.NITKU, "must be the recipient's 22-digit NITKU: %s followed by the place number, 000000 for the head office", r.TIN)
+			}
+		}
+		if s.Type == objectcode.BPA2 {
+			r.NIP, r.Rank = strings.TrimSpace(r.NIP), strings.TrimSpace(r.Rank)
+			if r.NIP != "" && (len(r.NIP) > 30 || !digits(r.NIP)) {
+				ps.add("recipient.nip", r.NIP, "write the NIP (18 digits) or NRP in digits only, or leave it empty")
+			}
 		}
 	}
 }

@@ -110,7 +110,7 @@ func (s *Service) build(ctx context.Context, w withholder, in Input) (Slip, prob
 	// Resolve the recipient.
 	r := &in.Recipient
 	r.TIN = strings.TrimSpace(r.TIN)
-	if in.Type != objectcode.BP26 && r.Kind != objectcode.NonResident && len(r.TIN) == 16 && digits(r.TIN) {
+	if !nonResident(in.Type) && r.Kind != objectcode.NonResident && len(r.TIN) == 16 && digits(r.TIN) {
 		t, err := s.register.TaxpayerByNPWP(ctx, taxid.NPWP(r.TIN))
 		switch {
 		case err == nil:
@@ -125,7 +125,7 @@ func (s *Service) build(ctx context.Context, w withholder, in Input) (Slip, prob
 			return Slip{}, nil, err
 		}
 	}
-	if in.Type == objectcode.BPA1 {
+	if Annual(in.Type) {
 		var err error
 		months, credited, err = s.monthly(ctx, w, in)
 		if err != nil {
@@ -144,9 +144,10 @@ func (s *Service) build(ctx context.Context, w withholder, in Input) (Slip, prob
 	if !hasPlace(w.Profile.Places, sl.PlaceNITKU) {
 		ps.add("place_nitku", sl.PlaceNITKU, "is not a registered place of business of %s", w.NPWP)
 	}
-	if sl.Type == objectcode.BPA1 && sl.Recipient.Temporary {
-		ps.add("recipient.tin", sl.Recipient.TIN, "NIK %s is not registered, so its slips use a temporary TIN; a BPA1 needs a registered NIK: cancel the monthly slips made on the temporary TIN and make them again once the NIK is registered (ebupot.md §7)", sl.Recipient.TIN)
+	if Annual(sl.Type) && sl.Recipient.Temporary {
+		ps.add("recipient.tin", sl.Recipient.TIN, "NIK %s is not registered, so its slips use a temporary TIN; a %s needs a registered NIK: cancel the monthly slips made on the temporary TIN and make them again once the NIK is registered (ebupot.md §7)", sl.Recipient.TIN, sl.Type)
 	}
+	withholderRules(w, &sl, &ps)
 	// Tenure: a permanent-employee code needs the recipient to be this
 	// withholder's employee.
 	if sl.Recipient.Kind == objectcode.PermanentEmployee && !sl.Recipient.Temporary {
@@ -167,22 +168,26 @@ func (s *Service) build(ctx context.Context, w withholder, in Input) (Slip, prob
 	switch sl.Type {
 	case objectcode.BPMP:
 		if sl.Period.Month == 12 && sl.Recipient.Kind == objectcode.PermanentEmployee {
-			ps.add("month", "12", "December is the last period of a permanent employee: its tax is computed on the BPA1 for the year, not on a BPMP")
+			ps.add("month", "12", "December is the last period of a permanent employee: its tax is computed on the %s for the year, not on a BPMP", w.annualType())
 		}
 		if err := s.unique(ctx, w, &sl, &ps); err != nil {
 			return sl, nil, err
 		}
-		a1, err := s.store.List(ctx, Filter{WithholderID: w.id(), Type: objectcode.BPA1, Year: sl.Period.Year, RecipientTIN: sl.Recipient.TIN, Current: true, Limit: 10})
+		a1, err := s.store.List(ctx, Filter{WithholderID: w.id(), Type: w.annualType(), Year: sl.Period.Year, RecipientTIN: sl.Recipient.TIN, Current: true, Limit: 10})
 		if err != nil {
 			return sl, nil, err
 		}
 		for _, a := range a1 {
 			if a.Status != Cancelled && sl.Period.Month >= a.MonthEnd {
-				ps.add("month", fmt.Sprint(sl.Period.Month), "the BPA1 %s already settles %d up to month %d; cancel or correct it first", label(a), sl.Period.Year, a.MonthEnd)
+				ps.add("month", fmt.Sprint(sl.Period.Month), "the %s %s already settles %d up to month %d; cancel or correct it first", a.Type, label(a), sl.Period.Year, a.MonthEnd)
 			}
 		}
-	case objectcode.BPA1:
+	case objectcode.BPA1, objectcode.BPA2:
 		if err := s.unique(ctx, w, &sl, &ps); err != nil {
+			return sl, nil, err
+		}
+	case objectcode.BPPU, objectcode.BPNR:
+		if err := s.sameDocument(ctx, w, &sl, &ps); err != nil {
 			return sl, nil, err
 		}
 	}
@@ -297,6 +302,9 @@ func (s *Service) Calculate(ctx context.Context, npwp string, in Input) (Slip, e
 	if err != nil {
 		return Slip{}, err
 	}
+	if err := s.allowUnified(ctx, w, ActDraftUnified, in.Type); err != nil {
+		return Slip{}, err
+	}
 	sl, ps, err := s.build(ctx, w, in)
 	if err != nil {
 		return Slip{}, err
@@ -311,6 +319,9 @@ func (s *Service) Calculate(ctx context.Context, npwp string, in Input) (Slip, e
 func (s *Service) Create(ctx context.Context, npwp string, in Input) (Slip, error) {
 	w, err := s.withholder(ctx, npwp, ActDraft)
 	if err != nil {
+		return Slip{}, err
+	}
+	if err := s.allowUnified(ctx, w, ActDraftUnified, in.Type); err != nil {
 		return Slip{}, err
 	}
 	sl, ps, err := s.build(ctx, w, in)
@@ -380,6 +391,9 @@ func (s *Service) CreateBatch(ctx context.Context, npwp, source string, ins []In
 	}
 	rows := make([]batchRow, len(ins))
 	for i, in := range ins {
+		if err := s.allowUnified(ctx, w, ActDraftUnified, in.Type); err != nil {
+			return Batch{}, err
+		}
 		rows[i] = batchRow{row: i + 1, in: in}
 	}
 	return s.runBatch(ctx, w, source, rows, bs)
@@ -425,7 +439,7 @@ func (s *Service) runBatch(ctx context.Context, w withholder, source string, row
 			}
 			ps = bps
 			key := fmt.Sprintf("%s|%s|%s|%d-%d", sl.Type, sl.Recipient.TIN, sl.ObjectCode, sl.Period.Year, sl.Period.Month)
-			if j, dup := seen[key]; dup && (sl.Type == objectcode.BPMP || sl.Type == objectcode.BPA1) {
+			if j, dup := seen[key]; dup && (sl.Type == objectcode.BPMP || Annual(sl.Type)) {
 				ps.add("recipient.tin", sl.Recipient.TIN, "row %d already has a %s for this recipient, code and period: one slip per recipient, object code and period", j, sl.Type)
 			}
 			seen[key] = r.row
@@ -633,13 +647,21 @@ func Document(sl *Slip) ([]byte, error) {
 		DocumentNumber  string `json:"document_number,omitempty"`
 		WithholdingDate string `json:"withholding_date"`
 		SignedAt        string `json:"signed_at"`
+		// The unified and BPA2 slips' own fields, left out when empty.
+		RecipientNITKU string `json:"recipient_nitku,omitempty"`
+		Country        string `json:"country,omitempty"`
+		NIP            string `json:"nip,omitempty"`
+		Final          bool   `json:"final,omitempty"`
+		Treasurer      string `json:"treasurer,omitempty"`
+		SP2D           string `json:"sp2d,omitempty"`
 	}
 	return json.Marshal(doc{Type: string(sl.Type), Number: sl.Number, Revision: sl.Revision, Withholder: sl.WithholderNPWP, Place: sl.PlaceNITKU,
 		Year: sl.Period.Year, Month: sl.Period.Month, MonthStart: sl.MonthStart, MonthEnd: sl.MonthEnd, Recipient: sl.Recipient.TIN,
 		Name: sl.Recipient.Name, Status: sl.Recipient.Status, Code: sl.ObjectCode, Facility: string(sl.Facility), FacilityRef: sl.FacilityRef,
 		Gross: sl.Gross.XML(), Deemed: sl.Deemed.String(), Rate: sl.Rate.String(), Tax: sl.Tax.XML(), Withheld: sl.Withheld.XML(), DTP: sl.DTPTax.XML(),
 		Document: sl.Document, DocumentNumber: sl.DocumentNumber, WithholdingDate: sl.WithholdingDate.Format(time.DateOnly),
-		SignedAt: sl.SignedAt.UTC().Format(time.RFC3339)})
+		SignedAt: sl.SignedAt.UTC().Format(time.RFC3339), RecipientNITKU: sl.Recipient.NITKU, NIP: sl.Recipient.NIP, Final: sl.Final && Unified(sl.Type),
+		Treasurer: string(sl.Treasurer), SP2D: sl.SP2D, Country: unifiedCountry(sl)})
 }
 
 // Correct replaces the signed slip id (seen at version) with a
@@ -651,6 +673,9 @@ func (s *Service) Correct(ctx context.Context, npwp string, id int64, version in
 	if err != nil {
 		return Slip{}, err
 	}
+	if err := s.allowUnified(ctx, w, ActSignUnified, old.Type); err != nil {
+		return Slip{}, err
+	}
 	switch {
 	case old.Status != Signed:
 		return Slip{}, errs.Errorf(errs.Conflict, "slip %s is %s; only a signed slip can be corrected", label(old), old.Status)
@@ -658,11 +683,11 @@ func (s *Service) Correct(ctx context.Context, npwp string, id int64, version in
 		return Slip{}, errs.Errorf(errs.Conflict, "slip %s was changed (version %d, you saw %d); reload it", old.Number, old.Version, version)
 	case in.Type != "" && in.Type != old.Type:
 		return Slip{}, errs.InvalidFields("a correction keeps the slip type", errs.Field("type", string(in.Type), "is not %s; cancel the slip and make a %s instead", old.Type, in.Type))
-	case (in.Year != 0 && in.Year != old.Period.Year) || (in.Month != 0 && in.Month != old.Period.Month && old.Type != objectcode.BPA1):
+	case (in.Year != 0 && in.Year != old.Period.Year) || (in.Month != 0 && in.Month != old.Period.Month && !Annual(old.Type)):
 		return Slip{}, errs.InvalidFields("a correction keeps the tax period", errs.Field("month", fmt.Sprintf("%d-%02d", in.Year, in.Month), "the period stays %d-%02d (ebupot.md §5)", old.Period.Year, old.Period.Month))
 	}
 	in.Type, in.Year = old.Type, old.Period.Year
-	if old.Type != objectcode.BPA1 {
+	if !Annual(old.Type) {
 		in.Month = old.Period.Month
 	}
 	sl, ps, err := s.buildCorrection(ctx, w, in, old)
@@ -702,7 +727,7 @@ func (s *Service) buildCorrection(ctx context.Context, w withholder, in Input, o
 	}
 	var keep problems
 	for _, p := range ps {
-		if p.Field == "recipient.tin" && strings.Contains(p.Message, label(old)) {
+		if (p.Field == "recipient.tin" || p.Field == "document_number") && strings.Contains(p.Message, label(old)) {
 			continue
 		}
 		keep = append(keep, p)
@@ -715,6 +740,9 @@ func (s *Service) buildCorrection(ctx context.Context, w withholder, in Input, o
 func (s *Service) Cancel(ctx context.Context, npwp string, id int64, version int, reason string) (Slip, error) {
 	w, old, err := s.own(ctx, npwp, id, ActSign)
 	if err != nil {
+		return Slip{}, err
+	}
+	if err := s.allowUnified(ctx, w, ActSignUnified, old.Type); err != nil {
 		return Slip{}, err
 	}
 	reason = strings.TrimSpace(reason)

@@ -44,11 +44,16 @@ type Facility string
 
 // The facilities.
 const (
-	NoFacility Facility = "N/A"       // tanpa fasilitas
-	DTP        Facility = "DTP"       // PPh ditanggung pemerintah
-	SKB21      Facility = "TaxExAr21" // surat keterangan bebas PPh 21
-	COD        Facility = "COD"       // treaty relief with a certificate of domicile
-	OtherBasis Facility = "ETC"       // another legal basis: rate or deemed may differ from the reference
+	NoFacility Facility = "N/A"          // tanpa fasilitas
+	DTP        Facility = "DTP"          // PPh ditanggung pemerintah
+	SKB21      Facility = "TaxExAr21"    // surat keterangan bebas PPh 21
+	COD        Facility = "COD"          // treaty relief with a certificate of domicile
+	OtherBasis Facility = "ETC"          // another legal basis: rate or deemed may differ from the reference
+	SKB22      Facility = "TaxExAr22"    // SKB PPh 22 (BPPU)
+	SKB23      Facility = "TaxExAr23"    // SKB PPh 23 (BPPU)
+	SKBDeposit Facility = "TaxExIntDep"  // exemption on deposit interest (BPPU)
+	SKBLand    Facility = "TaxExIntPhtb" // SKB on the transfer of land or buildings (BPPU)
+	PP23       Facility = "PP23"         // Suket PP 23/2018, PP 55/2022: UMKM final 0.5 % (BPPU)
 )
 
 // facilitiesBySlip are the TaxCertificate values each slip type takes
@@ -58,7 +63,28 @@ var facilitiesBySlip = map[objectcode.SlipType][]Facility{
 	objectcode.BP21: {NoFacility, SKB21, DTP, OtherBasis},
 	objectcode.BP26: {NoFacility, COD, DTP, OtherBasis},
 	objectcode.BPA1: {NoFacility, DTP, OtherBasis},
+	// The A2 file has no TaxCertificate (ebupot.md §3.5): a BPA2 is
+	// without facility.
+	objectcode.BPA2: {NoFacility},
+	objectcode.BPPU: {NoFacility, SKB22, SKB23, SKBDeposit, SKBLand, DTP, PP23, OtherBasis},
+	objectcode.BPNR: {NoFacility, COD, DTP, OtherBasis},
 }
+
+// Facilities returns the TaxCertificate values slip type t takes.
+func Facilities(t objectcode.SlipType) []Facility {
+	return append([]Facility(nil), facilitiesBySlip[t]...)
+}
+
+// Treasurer is GovTreasurerOpt of a unified slip: whether a government
+// treasurer withholds, and how the payment was made (ebupot.md §2.1).
+type Treasurer string
+
+// The treasurer options.
+const (
+	NoTreasurer Treasurer = "N/A"     // not a government treasurer
+	Imprest     Treasurer = "Imprest" // uang persediaan (UP)
+	Direct      Treasurer = "Direct"  // langsung (LS): SP2DNumber required
+)
 
 // Recipient is who received the income.
 type Recipient struct {
@@ -83,8 +109,20 @@ type Recipient struct {
 	Kind objectcode.RecipientKind
 	// Status is the PTKP status at the start of the year (TK/0 … K/3).
 	Status string
-	// Position is the job title (BPMP, BPA1).
+	// Position is the job title (BPMP, BPA1, BPA2).
 	Position string
+	// NIP is the civil servant's NIP or the TNI/Polri member's NRP and
+	// Rank their rank or grade (BPA2: CounterpartNipNrp, CounterpartRank).
+	NIP  string `json:",omitempty"`
+	Rank string `json:",omitempty"`
+	// NITKU is the recipient's place of business receiving the income
+	// (BPPU: IDPlaceOfBusinessActivityOfIncomeRecipient), the TIN
+	// followed by 000000 for the head office.
+	NITKU string `json:",omitempty"`
+	// BirthDate, BirthCity and Kitas of a non-resident (BPNR, optional).
+	BirthDate time.Time `json:",omitzero"`
+	BirthCity string    `json:",omitempty"`
+	Kitas     string    `json:",omitempty"`
 }
 
 // Slip is a withholding slip.
@@ -103,8 +141,8 @@ type Slip struct {
 	Replaces   int64
 	ReplacedBy int64
 	Period     Period
-	// MonthStart and MonthEnd are the months an annual slip (BPA1)
-	// covers.
+	// MonthStart and MonthEnd are the months an annual slip (BPA1,
+	// BPA2) covers.
 	MonthStart, MonthEnd int
 	Recipient            Recipient
 	ObjectCode           string
@@ -112,8 +150,9 @@ type Slip struct {
 	// FacilityRef is the number of the facility's document: the SKB, or
 	// the certificate of domicile (CounterpartReceiptNumber) for COD.
 	FacilityRef string
-	// Gross is the income (for BPA1, the year's gross in the months
-	// covered); Deemed the share of it that is the base; Rate the rate
+	// Gross is the income (for BPA1 and BPA2, the year's gross in the
+	// months covered; for BPPU the TaxBase, for BPNR the GrossIncome);
+	// Deemed the share of it that is the base; Rate the rate
 	// applied (TER, the Pasal 17 layer reached, or the flat rate).
 	Gross  money.Amount
 	Deemed objectcode.Percent
@@ -139,6 +178,13 @@ type Slip struct {
 	WithholdingDate time.Time
 	// BatchID is the payroll batch the slip came from, 0 when keyed in.
 	BatchID int64
+	// Final says the tax is final: the code's, or a PP23 facility's
+	// (unified slips).
+	Final bool `json:",omitempty"`
+	// Treasurer and SP2D are GovTreasurerOpt and SP2DNumber of a unified
+	// slip withheld by a government treasurer.
+	Treasurer Treasurer `json:",omitempty"`
+	SP2D      string    `json:",omitempty"`
 
 	SignedAt    time.Time
 	SignedBy    string
@@ -236,11 +282,15 @@ const (
 	ActSign     actor.Action = "ebupot.sign"      // sign, correct and cancel slips
 	ActReceived actor.Action = "ebupot.received"  // see the slips one has received
 	ActCompute  actor.Action = "ebupot.calculate" // compute without storing
+	// The unified slips (BPPU, BPNR) need the unified roles besides.
+	ActDraftUnified actor.Action = "ebupot.unified.draft" // key in and upload unified slips
+	ActSignUnified  actor.Action = "ebupot.unified.sign"  // correct and cancel unified slips
 )
 
 // Rules returns e-Bupot's access rules: drafting and signing PPh 21/26
 // slips need the withholding 21/26 drafter and signer roles (the main PIC
-// holds both). Slips state people's pay, so reading a withholder's slips
+// holds both); the unified slips need the unified drafter and signer
+// roles as well. Slips state people's pay, so reading a withholder's slips
 // needs the drafter role too, not just any relation to it: an employee
 // sees their own slips among the slips received, not their colleagues'.
 func Rules() roles.Rules {
@@ -250,5 +300,9 @@ func Rules() roles.Rules {
 		ActSign:     {Need: roles.HoldsRole, Role: roles.Withholding2126Signer, What: "sign, correct and cancel this withholder's slips"},
 		ActReceived: {Need: roles.Related, Officer: roles.OfficerAudit, What: "see the slips this taxpayer received"},
 		ActCompute:  {Need: roles.HoldsRole, Role: roles.Withholding2126Drafter, What: "compute PPh 21/26 for this withholder"},
+		ActDraftUnified: {Need: roles.HoldsRole, Role: roles.WithholdingUnifiedDrafter,
+			What: "key in and upload this withholder's unified slips (BPPU, BPNR)"},
+		ActSignUnified: {Need: roles.HoldsRole, Role: roles.WithholdingUnifiedSigner,
+			What: "correct and cancel this withholder's unified slips (BPPU, BPNR)"},
 	}
 }

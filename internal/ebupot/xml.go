@@ -16,8 +16,9 @@ import (
 )
 
 // This file maps slips to and from the Coretax bulk XML formats of the
-// four slip types this package computes: MmPayrollBulk (BPMP), Bp21Bulk
-// (BP21), BP26Bulk (BP26) and A1Bulk (BPA1) (ebupot.md §3). The bulk
+// seven slip types this package computes: MmPayrollBulk (BPMP), Bp21Bulk
+// (BP21), BP26Bulk (BP26), A1Bulk (BPA1), A2Bulk (BPA2), BpuBulk (BPPU)
+// and BPNRBulk (BPNR) (ebupot.md §3). The bulk
 // package reads and writes the files; here a row becomes an Input and a
 // slip becomes a row.
 
@@ -48,16 +49,23 @@ var kinds = map[objectcode.SlipType]bulk.Kind{
 	objectcode.BP21: bulk.BP21,
 	objectcode.BP26: bulk.BP26,
 	objectcode.BPA1: bulk.BPA1,
+	objectcode.BPA2: bulk.BPA2,
+	objectcode.BPPU: bulk.BPPU,
+	objectcode.BPNR: bulk.BPNR,
 }
 
-// ImportXML reads a Coretax bulk file of BPMP, BP21, BP26 or BPA1 slips
+// typeList names the slip types with a bulk format, for messages.
+const typeList = "MmPayrollBulk (BPMP), Bp21Bulk (BP21), BP26Bulk (BP26), A1Bulk (BPA1), A2Bulk (BPA2), BpuBulk (BPPU) or BPNRBulk (BPNR)"
+
+// ImportXML reads a Coretax bulk file of BPMP, BP21, BP26, BPA1, BPA2,
+// BPPU or BPNR slips
 // into inputs, one per row, each with its position and structural
 // problems. A file that is not XML, of another kind, without a good TIN
 // or of more than MaxBatch rows is an Invalid error whose fields name the
 // XML line: such a file is refused whole.
 //
-// A BPA1 row's Input.Gross is the year's gross as the A1 states it (the
-// sum of its income elements), not the last month's gross that Create
+// A BPA1 or BPA2 row's Input.Gross is the year's gross as the A1 or A2
+// states it (the sum of its income elements), not the last month's gross that Create
 // takes: Service.ImportBatch takes the gross of the monthly slips off, as
 // Coretax derives the last period's income (ebupot.md §7: annual gross on
 // BPA1 − gross on BPMPs already issued).
@@ -72,7 +80,7 @@ func ImportXML(r io.Reader) (Import, error) {
 	}
 	if k != "" && im.Type == "" {
 		return Import{}, errs.InvalidFields("the file's slip type cannot be uploaded here",
-			errs.Field("file", k.Format().Root, "is a %s file; this batch takes MmPayrollBulk (BPMP), Bp21Bulk (BP21), BP26Bulk (BP26) or A1Bulk (BPA1)", k))
+			errs.Field("file", k.Format().Root, "is a %s file; this batch takes %s", k, typeList))
 	}
 	for {
 		row, ps, err := rd.Next()
@@ -148,8 +156,10 @@ func recipientKind(t objectcode.SlipType, code string, first time.Time) objectco
 	switch t {
 	case objectcode.BP21:
 		return objectcode.NonEmployee
-	case objectcode.BP26:
+	case objectcode.BP26, objectcode.BPNR:
 		return objectcode.NonResident
+	case objectcode.BPPU:
+		return objectcode.Resident
 	}
 	return objectcode.PermanentEmployee
 }
@@ -157,9 +167,11 @@ func recipientKind(t objectcode.SlipType, code string, first time.Time) objectco
 // inputOfRow maps a well-formed row to an Input.
 func inputOfRow(t objectcode.SlipType, row *bulk.Row, ps *[]errs.FieldError) Input {
 	in := Input{Type: t, Year: row.Int("TaxPeriodYear"), ObjectCode: row.Text("TaxObjectCode"),
-		Facility: Facility(row.Text("TaxCertificate")), PlaceNITKU: row.Text("IDPlaceOfBusinessActivity"),
-		WithholdingDate: row.Date("WithholdingDate")}
-	if t == objectcode.BPA1 {
+		PlaceNITKU: row.Text("IDPlaceOfBusinessActivity"), WithholdingDate: row.Date("WithholdingDate")}
+	if t != objectcode.BPA2 {
+		in.Facility = Facility(row.Text("TaxCertificate"))
+	}
+	if Annual(t) {
 		in.MonthStart, in.MonthEnd = row.Int("TaxPeriodMonthStart"), row.Int("TaxPeriodMonthEnd")
 		in.Month = in.MonthEnd
 	} else {
@@ -168,8 +180,12 @@ func inputOfRow(t objectcode.SlipType, row *bulk.Row, ps *[]errs.FieldError) Inp
 	first := Period{in.Year, max(in.Month, 1)}.First()
 	r := &in.Recipient
 	r.Kind = recipientKind(t, in.ObjectCode, first)
-	if t != objectcode.BPA1 {
+	if !Annual(t) {
 		in.Rate, in.HasRate = pph21.Rate(row.Percent("Rate")), true
+	}
+	if t == objectcode.BPA2 {
+		// The A2 has no TaxCertificate: no facility (ebupot.md §3.5).
+		in.Facility = NoFacility
 	}
 	switch t {
 	case objectcode.BPMP, objectcode.BPA1:
@@ -182,8 +198,26 @@ func inputOfRow(t objectcode.SlipType, row *bulk.Row, ps *[]errs.FieldError) Inp
 			r.Status, r.Position = row.Text("StatusTaxExemption"), row.Text("Position")
 		} else {
 			r.Status, r.Position = row.Text("TaxExemptOpt"), row.Text("CounterpartPosition")
-			in.Gross, in.GrossUp, in.PensionContribution = annualGross(row, ps)
+			in.Gross, in.GrossUp, in.PensionContribution = annualGross(row, a1Income, ps)
 		}
+	case objectcode.BPA2:
+		r.TIN, r.NIP, r.Rank = row.Text("CounterpartTin"), row.Text("CounterpartNipNrp"), row.Text("CounterpartRank")
+		r.Status, r.Position = row.Text("TaxExemptOpt"), row.Text("CounterpartPosition")
+		in.Gross, _, in.PensionContribution = annualGross(row, a2Income, ps)
+	case objectcode.BPPU:
+		r.TIN, r.NITKU = row.Text("CounterpartTin"), row.Text("IDPlaceOfBusinessActivityOfIncomeRecipient")
+		in.Gross = row.Amount("TaxBase")
+		in.Document, in.DocumentNumber, in.DocumentDate = row.Text("Document"), row.Text("DocumentNumber"), row.Date("DocumentDate")
+		in.Treasurer, in.SP2D = Treasurer(row.Text("GovTreasurerOpt")), row.Text("SP2DNumber")
+	case objectcode.BPNR:
+		r.TIN, r.Name, r.Country = row.Text("CounterpartTin"), row.Text("CounterpartName"), strings.ToUpper(row.Text("CounterpartCountry"))
+		r.Address, r.Passport, r.Kitas = row.Text("CounterpartAddress"), row.Text("CounterpartPassport"), row.Text("CounterpartKitas")
+		r.BirthDate, r.BirthCity = row.Date("CounterpartDob"), row.Text("CounterpartBirthCity")
+		in.FacilityRef = row.Text("CounterpartReceiptNumber")
+		in.Gross = row.Amount("GrossIncome")
+		in.Deemed, in.HasDeemed = row.Percent("Deemed"), true
+		in.Document, in.DocumentNumber, in.DocumentDate = row.Text("Document"), row.Text("DocumentNumber"), row.Date("DocumentDate")
+		in.Treasurer, in.SP2D = Treasurer(row.Text("GovTreasurerOpt")), row.Text("SP2DNumber")
 	case objectcode.BP21:
 		r.TIN, r.Status = row.Text("CounterpartTin"), row.Text("StatusTaxExemption")
 		in.Gross = row.Amount("Gross")
@@ -206,14 +240,23 @@ func inputOfRow(t objectcode.SlipType, row *bulk.Row, ps *[]errs.FieldError) Inp
 // (PER-2/PJ/2024 Lampiran, the BPA1 form: items 1 to 7).
 var a1Income = []string{"SalaryPensionJhtTht", "IncomeTaxBenefit", "OtherBenefit", "Honorarium", "InsurancePaidByEmployer", "Natura", "TantiemBonusThr"}
 
-// annualGross reads an A1 row's year: the gross, whether the employer
-// bears the tax and the employee's pension contributions. What the engine
+// a2Income are the A2 elements whose sum is a government employee's
+// year's gross income: salary or pension, the wife's and children's
+// allowances, the income improvement allowance, the structural or
+// functional allowance, the rice allowance, other allowances and other
+// regular income (ebupot.md §3.5).
+var a2Income = []string{"SalaryPensionJhtTht", "WifeBenefit", "ChildBenefit", "IncomeImprovementBenefit", "StructuralFunctionalBenefit",
+	"RiceBenefit", "OtherBenefit", "OtherRegularIncome"}
+
+// annualGross reads an A1 or A2 row's year from its income elements: the
+// gross, whether the employer bears the tax (A1 only) and the employee's
+// pension contributions. What the engine
 // does not compute is a problem of the row rather than a silently wrong
 // slip.
-func annualGross(row *bulk.Row, ps *[]errs.FieldError) (money.Amount, bool, money.Amount) {
-	grossUp := row.Text("GrossUpOpt") == "Yes"
+func annualGross(row *bulk.Row, income []string, ps *[]errs.FieldError) (money.Amount, bool, money.Amount) {
+	grossUp := row.Kind == bulk.BPA1 && row.Text("GrossUpOpt") == "Yes"
 	var gross money.Amount
-	for _, name := range a1Income {
+	for _, name := range income {
 		if name == "IncomeTaxBenefit" && grossUp {
 			// With GrossUpOpt Yes the tax allowance is computed, and
 			// the one given is ignored (ebupot.md §3.4).
@@ -255,15 +298,15 @@ func pensionOf(sl *Slip) money.Amount {
 }
 
 // InputOf returns the input a slip states, as its bulk row gives it back:
-// what ImportXML reads from the row ExportXML writes for sl. A BPA1's
-// Gross is the year's gross, as in ImportXML.
+// what ImportXML reads from the row ExportXML writes for sl. A BPA1's or
+// BPA2's Gross is the year's gross, as in ImportXML.
 func InputOf(sl *Slip) Input {
 	in := Input{Type: sl.Type, Year: sl.Period.Year, Month: sl.Period.Month, ObjectCode: sl.ObjectCode, Facility: sl.Facility,
 		Gross: sl.Gross, PlaceNITKU: sl.PlaceNITKU, WithholdingDate: sl.WithholdingDate}
 	rc := sl.Recipient
 	r := &in.Recipient
 	r.Kind = rc.Kind
-	if sl.Type != objectcode.BPA1 {
+	if !Annual(sl.Type) {
 		in.Rate, in.HasRate = sl.Rate, true
 	}
 	switch sl.Type {
@@ -282,6 +325,24 @@ func InputOf(sl *Slip) Input {
 		in.FacilityRef = sl.FacilityRef
 		in.Deemed, in.HasDeemed = sl.Deemed, true
 		in.Document, in.DocumentNumber, in.DocumentDate = sl.Document, sl.DocumentNumber, sl.DocumentDate
+	case objectcode.BPA2:
+		r.TIN, r.NIP, r.Rank, r.Status, r.Position = rc.TIN, rc.NIP, rc.Rank, rc.Status, rc.Position
+		in.MonthStart, in.MonthEnd = sl.MonthStart, sl.MonthEnd
+		in.PensionContribution = pensionOf(sl)
+	case objectcode.BPPU:
+		r.TIN, r.NITKU = rc.TIN, rc.NITKU
+		in.Document, in.DocumentNumber, in.DocumentDate = sl.Document, sl.DocumentNumber, sl.DocumentDate
+		in.Treasurer, in.SP2D = sl.Treasurer, sl.SP2D
+	case objectcode.BPNR:
+		r.TIN, r.Name, r.Country, r.Address, r.Passport = rc.TIN, rc.Name, rc.Country, rc.Address, rc.Passport
+		r.BirthDate, r.BirthCity, r.Kitas = rc.BirthDate, rc.BirthCity, rc.Kitas
+		in.FacilityRef = sl.FacilityRef
+		in.Deemed, in.HasDeemed = sl.Deemed, true
+		in.Document, in.DocumentNumber, in.DocumentDate = sl.Document, sl.DocumentNumber, sl.DocumentDate
+		in.Treasurer, in.SP2D = sl.Treasurer, sl.SP2D
+	}
+	if Unified(sl.Type) && in.Treasurer == "" {
+		in.Treasurer = NoTreasurer
 	}
 	return in
 }
@@ -294,11 +355,11 @@ type XMLWriter struct {
 }
 
 // NewXMLWriter returns a writer of t's bulk file for the withholder tin.
-// t must be BPMP, BP21, BP26 or BPA1.
+// t must be one of the seven types with a bulk format.
 func NewXMLWriter(w io.Writer, t objectcode.SlipType, tin string) (*XMLWriter, error) {
 	k, ok := kinds[t]
 	if !ok {
-		return nil, errs.InvalidFields("no Coretax bulk format for this slip type", errs.Field("type", string(t), "give BPMP, BP21, BP26 or BPA1"))
+		return nil, errs.InvalidFields("no Coretax bulk format for this slip type", errs.Field("type", string(t), "give BPMP, BP21, BP26, BPA1, BPA2, BPPU or BPNR"))
 	}
 	return &XMLWriter{t: t, w: bulk.NewWriter(w, k, tin)}, nil
 }
@@ -357,16 +418,18 @@ func setDate(row *bulk.Row, name string, d time.Time) {
 // there is none, and is read back as none.
 const noReceipt = "-"
 
-// RowOf returns the bulk row of a BPMP, BP21, BP26 or BPA1 slip.
+// RowOf returns the bulk row of a slip.
 func RowOf(sl *Slip) *bulk.Row {
 	row := bulk.NewRow(kinds[sl.Type])
 	r := sl.Recipient
 	row.SetInt("TaxPeriodYear", sl.Period.Year)
-	if sl.Type != objectcode.BPA1 {
+	if !Annual(sl.Type) {
 		row.SetInt("TaxPeriodMonth", sl.Period.Month)
 		row.SetPercent("Rate", objectcode.Percent(sl.Rate))
 	}
-	row.Set("TaxCertificate", string(sl.Facility))
+	if sl.Type != objectcode.BPA2 {
+		row.Set("TaxCertificate", string(sl.Facility))
+	}
 	row.Set("TaxObjectCode", sl.ObjectCode)
 	row.Set("IDPlaceOfBusinessActivity", sl.PlaceNITKU)
 	setDate(row, "WithholdingDate", sl.WithholdingDate)
@@ -432,8 +495,67 @@ func RowOf(sl *Slip) *bulk.Row {
 		row.SetNil("PrevWhTaxSlip")
 		// Entered as 0: Coretax computes it (ebupot.md §3.4).
 		row.SetAmount("Article21IncomeTax", 0)
+	case objectcode.BPA2:
+		row.Set("WorkForSecondEmployer", "No")
+		row.SetInt("TaxPeriodMonthStart", sl.MonthStart)
+		row.SetInt("TaxPeriodMonthEnd", sl.MonthEnd)
+		row.Set("CounterpartTin", r.TIN)
+		setText(row, "CounterpartNipNrp", r.NIP)
+		row.Set("TaxExemptOpt", r.Status)
+		row.Set("StatusOfWithholding", withholdingStatus(sl))
+		setText(row, "CounterpartPosition", r.Position)
+		setText(row, "CounterpartRank", r.Rank)
+		row.SetInt("NumberOfMonths", 0)
+		// The year's gross is written as salary, as for the A1.
+		row.SetAmount("SalaryPensionJhtTht", sl.Gross)
+		for _, name := range a2Income[1:] {
+			row.SetAmount(name, 0)
+		}
+		row.SetAmount("PensionContributionJhtThtFee", pensionOf(sl))
+		row.SetAmount("Zakat", 0)
+		row.SetNil("PrevWhTaxSlip")
+		row.SetAmount("Article21IncomeTax", 0)
+	case objectcode.BPPU:
+		row.Set("CounterpartTin", r.TIN)
+		row.Set("IDPlaceOfBusinessActivityOfIncomeRecipient", r.NITKU)
+		row.SetAmount("TaxBase", sl.Gross)
+		documentOf(row, sl)
+		treasurerOf(row, sl)
+	case objectcode.BPNR:
+		row.Set("CounterpartTin", r.TIN)
+		setText(row, "CounterpartReceiptNumber", sl.FacilityRef)
+		row.Set("CounterpartName", r.Name)
+		row.Set("CounterpartCountry", r.Country)
+		row.Set("CounterpartAddress", r.Address)
+		setDate(row, "CounterpartDob", r.BirthDate)
+		setText(row, "CounterpartBirthCity", r.BirthCity)
+		setText(row, "CounterpartPassport", r.Passport)
+		setText(row, "CounterpartKitas", r.Kitas)
+		row.SetAmount("GrossIncome", sl.Gross)
+		row.SetPercent("Deemed", sl.Deemed)
+		documentOf(row, sl)
+		treasurerOf(row, sl)
 	}
 	return row
+}
+
+// withholdingStatus is StatusOfWithholding of an annual slip: FullYear
+// for January to December, PartialYear otherwise (ebupot.md §3.4).
+func withholdingStatus(sl *Slip) string {
+	if sl.MonthStart == 1 && sl.MonthEnd == 12 {
+		return "FullYear"
+	}
+	return "PartialYear"
+}
+
+// treasurerOf writes GovTreasurerOpt and SP2DNumber of a unified slip.
+func treasurerOf(row *bulk.Row, sl *Slip) {
+	t := sl.Treasurer
+	if t == "" {
+		t = NoTreasurer
+	}
+	row.Set("GovTreasurerOpt", string(t))
+	setText(row, "SP2DNumber", sl.SP2D)
 }
 
 func documentOf(row *bulk.Row, sl *Slip) {
@@ -458,12 +580,15 @@ func (s *Service) ImportBatch(ctx context.Context, npwp string, im Import, bs Ba
 	if err != nil {
 		return Batch{}, err
 	}
+	if err := s.allowUnified(ctx, w, ActDraftUnified, im.Type); err != nil {
+		return Batch{}, err
+	}
 	if im.TIN != w.NPWP {
 		return Batch{}, errs.InvalidFields("the file is another withholder's", errs.Field("TIN", im.TIN, "the file's TIN must be %s, the withholder it is uploaded for", w.NPWP))
 	}
 	rows := make([]batchRow, len(im.Rows))
 	for i, ir := range im.Rows {
-		rows[i] = batchRow{row: ir.Row, line: ir.Line, in: ir.Input, problems: ir.Problems, annual: ir.Input.Type == objectcode.BPA1}
+		rows[i] = batchRow{row: ir.Row, line: ir.Line, in: ir.Input, problems: ir.Problems, annual: Annual(ir.Input.Type)}
 	}
 	return s.runBatch(ctx, w, "xml:"+string(im.Type), rows, bs)
 }
