@@ -38,14 +38,23 @@ func (s *server) bupotService() (*ebupot.Service, error) {
 
 // recipientJSON is who received the income.
 type recipientJSON struct {
-	TIN       string `json:"tin"`
-	Name      string `json:"name"`
-	Passport  string `json:"passport"`
-	Country   string `json:"country"`
-	Address   string `json:"address"`
-	Kind      string `json:"kind"`
-	Status    string `json:"status"`
-	Position  string `json:"position"`
+	TIN      string `json:"tin"`
+	Name     string `json:"name"`
+	Passport string `json:"passport"`
+	Country  string `json:"country"`
+	Address  string `json:"address"`
+	Kind     string `json:"kind"`
+	Status   string `json:"status"`
+	Position string `json:"position"`
+	// NIP and Rank of a civil servant or TNI/Polri member (BPA2).
+	NIP  string `json:"nip,omitempty"`
+	Rank string `json:"rank,omitempty"`
+	// NITKU is the recipient's receiving place of business (BPPU).
+	NITKU string `json:"nitku,omitempty"`
+	// BirthDate, BirthCity and Kitas of a non-resident (BPNR).
+	BirthDate string `json:"birth_date,omitempty"`
+	BirthCity string `json:"birth_city,omitempty"`
+	Kitas     string `json:"kitas,omitempty"`
 	ID        int64  `json:"id,omitempty"`
 	Temporary bool   `json:"temporary,omitempty"`
 	Resident  bool   `json:"resident,omitempty"`
@@ -85,6 +94,9 @@ type slipForm struct {
 	DocumentDate    string  `json:"document_date"`
 	PlaceNITKU      string  `json:"place_nitku"`
 	WithholdingDate string  `json:"withholding_date"`
+	// Treasurer and SP2D: GovTreasurerOpt and SP2DNumber (BPPU, BPNR).
+	Treasurer string `json:"treasurer"`
+	SP2D      string `json:"sp2d"`
 }
 
 // percentParam reads a percentage with at most two decimals ("2.25").
@@ -99,9 +111,12 @@ func (q slipForm) input(prefix string, fs *errs.Fields) ebupot.Input {
 	rc := q.Recipient
 	in := ebupot.Input{Type: objectcode.SlipType(strings.ToUpper(strings.TrimSpace(q.Type))), Year: q.Year, Month: q.Month, MonthStart: q.MonthStart, MonthEnd: q.MonthEnd,
 		Recipient: ebupot.Recipient{TIN: rc.TIN, Name: rc.Name, Passport: rc.Passport, Country: strings.ToUpper(rc.Country), Address: rc.Address,
-			Kind: objectcode.RecipientKind(rc.Kind), Status: rc.Status, Position: rc.Position},
+			Kind: objectcode.RecipientKind(rc.Kind), Status: rc.Status, Position: rc.Position, NIP: rc.NIP, Rank: rc.Rank, NITKU: rc.NITKU,
+			BirthCity: rc.BirthCity, Kitas: rc.Kitas},
 		ObjectCode: q.ObjectCode, Facility: ebupot.Facility(q.Facility), FacilityRef: q.FacilityRef, GrossUp: q.GrossUp,
-		Sector: pph21.Sector(q.Sector), KLU: q.KLU, Document: q.Document, DocumentNumber: q.DocumentNumber, PlaceNITKU: q.PlaceNITKU}
+		Sector: pph21.Sector(q.Sector), KLU: q.KLU, Document: q.Document, DocumentNumber: q.DocumentNumber, PlaceNITKU: q.PlaceNITKU,
+		Treasurer: ebupot.Treasurer(q.Treasurer), SP2D: q.SP2D}
+	in.Recipient.BirthDate = dayParam(fs, prefix+"recipient.birth_date", rc.BirthDate)
 	in.Gross = amountParam(fs, prefix+"gross", q.Gross, true)
 	in.PensionContribution = amountParam(fs, prefix+"pension_contribution", q.PensionContribution, false)
 	in.RegularGross = amountParam(fs, prefix+"regular_gross", q.RegularGross, false)
@@ -166,6 +181,9 @@ type slipJSON struct {
 	DocumentDate    string          `json:"document_date,omitempty"`
 	PlaceNITKU      string          `json:"place_nitku"`
 	WithholdingDate string          `json:"withholding_date"`
+	Final           bool            `json:"final,omitempty"`
+	Treasurer       string          `json:"treasurer,omitempty"`
+	SP2D            string          `json:"sp2d,omitempty"`
 	BatchID         int64           `json:"batch_id,omitempty"`
 	SignedAt        *time.Time      `json:"signed_at,omitempty"`
 	SignedBy        string          `json:"signed_by,omitempty"`
@@ -182,12 +200,13 @@ func slipOut(sl *ebupot.Slip) slipJSON {
 	out := slipJSON{ID: sl.ID, Withholder: sl.WithholderNPWP, Type: string(sl.Type), Number: sl.Number, Revision: sl.Revision, Status: string(sl.Status),
 		Replaces: sl.Replaces, ReplacedBy: sl.ReplacedBy, Year: sl.Period.Year, Month: sl.Period.Month, MonthStart: sl.MonthStart, MonthEnd: sl.MonthEnd,
 		Recipient: recipientJSON{TIN: r.TIN, Name: r.Name, Passport: r.Passport, Country: r.Country, Address: r.Address, Kind: string(r.Kind),
-			Status: r.Status, Position: r.Position, ID: r.ID, Temporary: r.Temporary, Resident: r.Resident},
+			Status: r.Status, Position: r.Position, NIP: r.NIP, Rank: r.Rank, NITKU: r.NITKU, BirthDate: day(r.BirthDate), BirthCity: r.BirthCity,
+			Kitas: r.Kitas, ID: r.ID, Temporary: r.Temporary, Resident: r.Resident},
 		ObjectCode: sl.ObjectCode, Facility: string(sl.Facility), FacilityRef: sl.FacilityRef, Gross: sl.Gross, Deemed: sl.Deemed.String(),
 		Rate: objectcode.Percent(sl.Rate).String(), Tax: sl.Tax, Withheld: sl.Withheld, DTP: sl.DTPTax, Credited: sl.Credited,
 		Explanation: explanationJSON{Method: string(ex.Method), Category: string(ex.Category), Steps: []stepJSON{}, Citations: ex.Citations},
 		Document:    sl.Document, DocumentNumber: sl.DocumentNumber, DocumentDate: day(sl.DocumentDate), PlaceNITKU: sl.PlaceNITKU,
-		WithholdingDate: day(sl.WithholdingDate), BatchID: sl.BatchID, SignedAt: timePtr(sl.SignedAt.UTC()), SignedBy: sl.SignedBy,
+		WithholdingDate: day(sl.WithholdingDate), Final: sl.Final, Treasurer: string(sl.Treasurer), SP2D: sl.SP2D, BatchID: sl.BatchID, SignedAt: timePtr(sl.SignedAt.UTC()), SignedBy: sl.SignedBy,
 		PublicID: sl.PublicID, CancelledAt: timePtr(sl.CancelledAt.UTC()), CancelReason: sl.CancelReason, CreatedAt: timePtr(sl.CreatedAt.UTC()), Version: sl.Version}
 	if out.Explanation.Citations == nil {
 		out.Explanation.Citations = []string{}
@@ -699,7 +718,7 @@ func (s *server) exportSlips(w http.ResponseWriter, r *http.Request) error {
 	var xw *ebupot.XMLWriter
 	if format == "xml" {
 		if f.Type == "" {
-			return errs.InvalidFields("a Coretax bulk file holds one slip type", errs.Field("type", "", "give type BPMP, BP21, BP26 or BPA1"))
+			return errs.InvalidFields("a Coretax bulk file holds one slip type", errs.Field("type", "", "give type BPMP, BP21, BP26, BPA1, BPA2, BPPU or BPNR"))
 		}
 		// A file for Coretax holds what stands: the current revisions, not
 		// the cancelled ones, unless a status is asked for.
