@@ -1,0 +1,93 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/coretax/coretax/internal/audit"
+	"github.com/coretax/coretax/internal/pbjt"
+)
+
+// The villa owners' recorded income tax choices and lease marks
+// (migration 0022, doc/pbjt-income-tax.md).
+
+var _ pbjt.IncomeTaxStore = (*PBJTStore)(nil)
+
+// IncomeTaxChoices implements pbjt.IncomeTaxStore.
+func (s *PBJTStore) IncomeTaxChoices(ctx context.Context, taxpayerID int64, year int) ([]pbjt.RegimeChoice, error) {
+	rows, err := s.db.db.QueryContext(ctx, `SELECT id, taxpayer_id, tax_year, regime, basis, recorded_by, recorded_at
+		FROM pbjt_income_tax_choices WHERE taxpayer_id = $1 AND tax_year = $2 ORDER BY id`, taxpayerID, year)
+	if err != nil {
+		return nil, translate(fmt.Errorf("list income tax choices: %w", err))
+	}
+	var out []pbjt.RegimeChoice
+	for rows.Next() {
+		var c pbjt.RegimeChoice
+		var regime string
+		if err := rows.Scan(&c.ID, &c.TaxpayerID, &c.Year, &regime, &c.Basis, &c.RecordedBy, utc{&c.RecordedAt}); err != nil {
+			rows.Close()
+			return nil, translate(err)
+		}
+		c.Regime = pbjt.Regime(regime)
+		out = append(out, c)
+	}
+	return out, closeRows(rows)
+}
+
+// AddIncomeTaxChoice implements pbjt.IncomeTaxStore.
+func (s *PBJTStore) AddIncomeTaxChoice(ctx context.Context, c *pbjt.RegimeChoice, e audit.Entry) error {
+	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `INSERT INTO pbjt_income_tax_choices (taxpayer_id, tax_year, regime, basis, recorded_by, recorded_at)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, c.TaxpayerID, c.Year, string(c.Regime), c.Basis, c.RecordedBy, c.RecordedAt.UTC()).Scan(&c.ID)
+		if err != nil {
+			return fmt.Errorf("insert income tax choice: %w", err)
+		}
+		return appendAudit(ctx, tx, e)
+	})
+}
+
+// LeaseMarks implements pbjt.IncomeTaxStore.
+func (s *PBJTStore) LeaseMarks(ctx context.Context, propertyIDs []int64) ([]pbjt.LeaseMark, error) {
+	if len(propertyIDs) == 0 {
+		return nil, nil
+	}
+	marks := make([]string, len(propertyIDs))
+	args := make([]any, len(propertyIDs))
+	for i, id := range propertyIDs {
+		marks[i], args[i] = fmt.Sprintf("$%d", i+1), id
+	}
+	rows, err := s.db.db.QueryContext(ctx, `SELECT booking_id, property_id, taxpayer_id, tenant, whole_property, no_services, note, recorded_by, recorded_at
+		FROM pbjt_lease_marks WHERE property_id IN (`+strings.Join(marks, ", ")+`) ORDER BY booking_id`, args...)
+	if err != nil {
+		return nil, translate(fmt.Errorf("list lease marks: %w", err))
+	}
+	var out []pbjt.LeaseMark
+	for rows.Next() {
+		var m pbjt.LeaseMark
+		if err := rows.Scan(&m.BookingID, &m.PropertyID, &m.TaxpayerID, &m.Tenant, &m.WholeProperty, &m.NoServices, &m.Note, &m.RecordedBy,
+			utc{&m.RecordedAt}); err != nil {
+			rows.Close()
+			return nil, translate(err)
+		}
+		out = append(out, m)
+	}
+	return out, closeRows(rows)
+}
+
+// MarkLease implements pbjt.IncomeTaxStore.
+func (s *PBJTStore) MarkLease(ctx context.Context, m pbjt.LeaseMark, e audit.Entry) error {
+	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM pbjt_lease_marks WHERE booking_id = $1`, m.BookingID); err != nil {
+			return fmt.Errorf("replace lease mark: %w", err)
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO pbjt_lease_marks (booking_id, property_id, taxpayer_id, tenant, whole_property, no_services, note,
+			recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			m.BookingID, m.PropertyID, m.TaxpayerID, m.Tenant, m.WholeProperty, m.NoServices, m.Note, m.RecordedBy, m.RecordedAt.UTC())
+		if err != nil {
+			return fmt.Errorf("insert lease mark: %w", err)
+		}
+		return appendAudit(ctx, tx, e)
+	})
+}
