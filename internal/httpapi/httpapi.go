@@ -24,6 +24,7 @@ import (
 	"github.com/coretax/coretax/internal/authcode"
 	"github.com/coretax/coretax/internal/ebupot"
 	"github.com/coretax/coretax/internal/efaktur"
+	"github.com/coretax/coretax/internal/exemption"
 	"github.com/coretax/coretax/internal/pbjt"
 	"github.com/coretax/coretax/internal/registration"
 	"github.com/coretax/coretax/internal/registry"
@@ -82,6 +83,9 @@ type Config struct {
 	// nil, those routes answer 503.
 	EBupot        *ebupot.Service
 	EBupotBatches ebupot.BatchStore
+	// Exemptions serves the register of exemption certificates
+	// (/taxpayers/{npwp}/exemptions). When nil, those routes answer 503.
+	Exemptions *exemption.Service
 	// EFakturUploads runs bulk uploads (/taxpayers/{npwp}/efaktur/uploads).
 	// When nil, those routes answer 503.
 	EFakturUploads *efaktur.Uploads
@@ -125,6 +129,8 @@ type server struct {
 	// payroll batches; nil answers 503.
 	ebupot       *ebupot.Service
 	bupotBatches ebupot.BatchStore
+	// exemptions serves exemption certificates; nil answers 503.
+	exemptions *exemption.Service
 }
 
 // route is one entry of the API: a method and a ServeMux path pattern.
@@ -251,6 +257,10 @@ var routes = []route{
 	{"GET", "/api/v1/taxpayers/{npwp}/ebupot/batches/{id}", (*server).batch},
 	{"GET", "/api/v1/taxpayers/{npwp}/ebupot/export", (*server).exportSlips},
 	{"GET", "/api/v1/taxpayers/{npwp}/ebupot/received", (*server).receivedSlips},
+	{"GET", "/api/v1/taxpayers/{npwp}/exemptions", (*server).listExemptions},
+	{"POST", "/api/v1/taxpayers/{npwp}/exemptions", (*server).recordExemption},
+	{"GET", "/api/v1/taxpayers/{npwp}/exemptions/{id}", (*server).exemptionCertificate},
+	{"POST", "/api/v1/taxpayers/{npwp}/exemptions/{id}/revoke", (*server).revokeExemption},
 	{"GET", "/api/v1/objectcodes", (*server).objectCodes},
 	{"GET", "/api/v1/objectcodes/{code}", (*server).objectCode},
 }
@@ -271,6 +281,7 @@ func New(cfg Config) http.Handler {
 	s.pbjt = cfg.PBJT
 	s.bookings = cfg.PBJTBookings
 	s.ebupot, s.bupotBatches = cfg.EBupot, cfg.EBupotBatches
+	s.exemptions = cfg.Exemptions
 	s.access, s.insecureCookies = cfg.Access, cfg.InsecureCookies
 	if s.logger == nil {
 		s.logger = slog.Default()

@@ -127,6 +127,8 @@ type Service struct {
 	// selfCheck and declarations serve the self-check (selfcheck.go).
 	selfCheck    SelfChecker
 	declarations Declarations
+	// dashboard sums declarations and records (dashboard.go).
+	dashboard DashboardStore
 }
 
 // NewService returns the case-work service.
