@@ -22,6 +22,7 @@ import (
 	"github.com/coretax/coretax/internal/access"
 	"github.com/coretax/coretax/internal/audit"
 	"github.com/coretax/coretax/internal/authcode"
+	"github.com/coretax/coretax/internal/compliance/casework"
 	"github.com/coretax/coretax/internal/ebupot"
 	"github.com/coretax/coretax/internal/efaktur"
 	"github.com/coretax/coretax/internal/exemption"
@@ -97,6 +98,10 @@ type Config struct {
 	// (/taxpayers/{npwp}/properties/{id}/imports and /bookings). When
 	// nil, those routes answer 503.
 	PBJTBookings *pbjt.Bookings
+	// Cases serves the compliance case work (/compliance/cases, /risks,
+	// /dashboard) and the taxpayer's letters and voluntary correction.
+	// When nil, those routes answer 503.
+	Cases *casework.Service
 }
 
 // server holds the dependencies of the handlers.
@@ -125,6 +130,8 @@ type server struct {
 	pbjt *pbjt.Service
 	// bookings serves a property's imports and bookings; nil answers 503.
 	bookings *pbjt.Bookings
+	// cases serves compliance case work; nil answers 503.
+	cases *casework.Service
 	// ebupot serves withholding slips and bupotBatches keeps their
 	// payroll batches; nil answers 503.
 	ebupot       *ebupot.Service
@@ -263,6 +270,22 @@ var routes = []route{
 	{"POST", "/api/v1/taxpayers/{npwp}/exemptions/{id}/revoke", (*server).revokeExemption},
 	{"GET", "/api/v1/objectcodes", (*server).objectCodes},
 	{"GET", "/api/v1/objectcodes/{code}", (*server).objectCode},
+	{"GET", "/api/v1/compliance/risks", (*server).risks},
+	{"GET", "/api/v1/compliance/cases", (*server).listCases},
+	{"POST", "/api/v1/compliance/cases", (*server).openCase},
+	{"GET", "/api/v1/compliance/cases/{id}", (*server).caseDetail},
+	{"POST", "/api/v1/compliance/cases/{id}/assignment", (*server).assignCase},
+	{"POST", "/api/v1/compliance/cases/{id}/letter", (*server).sendLetter},
+	{"GET", "/api/v1/compliance/cases/{id}/letter/pdf", (*server).caseLetterPDF},
+	{"POST", "/api/v1/compliance/cases/{id}/reply", (*server).recordReply},
+	{"POST", "/api/v1/compliance/cases/{id}/close", (*server).closeCase},
+	{"GET", "/api/v1/compliance/dashboard", (*server).dashboard},
+	{"GET", "/api/v1/taxpayers/{npwp}/letters", (*server).taxpayerLetters},
+	{"GET", "/api/v1/taxpayers/{npwp}/letters/{id}", (*server).taxpayerLetter},
+	{"GET", "/api/v1/taxpayers/{npwp}/letters/{id}/pdf", (*server).taxpayerLetterPDF},
+	{"POST", "/api/v1/taxpayers/{npwp}/letters/{id}/response", (*server).respondLetter},
+	{"GET", "/api/v1/taxpayers/{npwp}/voluntary-correction", (*server).voluntaryCorrection},
+	{"POST", "/api/v1/taxpayers/{npwp}/voluntary-correction", (*server).fileCorrection},
 }
 
 // New returns the API handler. Mount it at Prefix+"/" on the server's mux,
@@ -280,6 +303,7 @@ func New(cfg Config) http.Handler {
 	s.uploads = cfg.EFakturUploads
 	s.pbjt = cfg.PBJT
 	s.bookings = cfg.PBJTBookings
+	s.cases = cfg.Cases
 	s.ebupot, s.bupotBatches = cfg.EBupot, cfg.EBupotBatches
 	s.exemptions = cfg.Exemptions
 	s.access, s.insecureCookies = cfg.Access, cfg.InsecureCookies
