@@ -39,8 +39,8 @@ const (
 // clients in practice), and by compliance officers.
 func Rules() roles.Rules {
 	return roles.Rules{
-		ActCases:   {Need: roles.OfficerOnly, Officer: officerRole, What: "work compliance cases: risks, cases, letters"},
-		ActLetters: {Need: roles.Related, Officer: officerRole, What: "see and answer this taxpayer's letters from the tax office"},
+		ActCases:   {Need: roles.OfficerOnly, Officer: roles.OfficerCompliance, What: "work compliance cases: risks, cases, letters"},
+		ActLetters: {Need: roles.Related, Officer: roles.OfficerCompliance, What: "see and answer this taxpayer's letters from the tax office"},
 		ActCorrect: {Need: roles.Related, What: "prepare and file a voluntary correction of this taxpayer's declarations"},
 	}
 }
@@ -90,6 +90,7 @@ type Store interface {
 // access rules.
 type Flags interface {
 	Flag(ctx context.Context, id int64) (compliance.Flag, error)
+	Flags(ctx context.Context, q compliance.FlagQuery) (compliance.FlagPage, error)
 }
 
 // Register reads the taxpayer register without the access policy, for
@@ -307,6 +308,12 @@ func (s *Service) Case(ctx context.Context, id int64) (Case, error) {
 		return Case{}, err
 	}
 	return s.store.Case(ctx, id)
+}
+
+// Flags returns a page of the engine's flags, for the officer's flag
+// list.
+func (s *Service) Flags(ctx context.Context, q compliance.FlagQuery) (compliance.FlagPage, error) {
+	return s.flags.Flags(ctx, q)
 }
 
 // CaseFlags returns the flags of a case as the engine holds them now.
@@ -599,6 +606,3 @@ func (s *Service) Allow(ctx context.Context, npwp string, act actor.Action) erro
 	_, err := s.allowed(ctx, npwp, act)
 	return err
 }
-
-// officerRole is the officer role of case work.
-const officerRole = roles.OfficerRegional
