@@ -44,6 +44,7 @@ var ebupotFlashes = map[string]string{
 	"saved":     "The payroll is saved as drafts. Sign them with your signing passphrase to number them and publish them to the employees.",
 	"signed":    "The slips are signed: each is numbered and its recipient sees it in their slips received.",
 	"deleted":   "The draft is deleted.",
+	"drafted":   "The slip is saved as a draft. Sign it with your signing passphrase to number it and publish it to the recipient.",
 	"corrected": "The slip is corrected: this revision replaces the previous one under the same number.",
 	"cancelled": "The slip is cancelled.",
 }
@@ -79,6 +80,12 @@ var ebupotFieldLabels = map[string]string{
 	"object":             "Object code",
 	"batch":              "Batch",
 	"file":               "File",
+	"recipient.nitku":    "Receiving place of business",
+	"recipient.address":  "Address abroad",
+	"recipient.nip":      "NIP or NRP",
+	"document_date":      "Document date",
+	"treasurer":          "Government treasurer",
+	"sp2d":               "SP2D number",
 }
 
 func init() {
@@ -158,6 +165,10 @@ type slipView struct {
 	CreatedAt, UpdatedAt                    string
 	Draft, Signed, Corrected, Cancelled     bool
 	Explanation                             explanationView
+	// Annual marks a BPA1 or BPA2, Unified a BPPU or BPNR.
+	Annual, Unified, Final             bool
+	NIP, Rank, RecipientNITKU, Address string
+	Treasurer, SP2D                    string
 }
 
 func newSlipView(sl *ebupot.Slip) slipView {
@@ -174,7 +185,9 @@ func newSlipView(sl *ebupot.Slip) slipView {
 		CancelledAt: timestamp(sl.CancelledAt), CancelReason: sl.CancelReason,
 		CreatedAt: timestamp(sl.CreatedAt), UpdatedAt: timestamp(sl.UpdatedAt),
 		Draft: sl.Status == ebupot.Draft, Signed: sl.Status == ebupot.Signed, Corrected: sl.Status == ebupot.Corrected, Cancelled: sl.Status == ebupot.Cancelled,
-		Explanation: newExplanation(sl.Explanation)}
+		Explanation: newExplanation(sl.Explanation),
+		Annual:      ebupot.Annual(sl.Type), Unified: ebupot.Unified(sl.Type), Final: sl.Final, NIP: sl.Recipient.NIP, Rank: sl.Recipient.Rank,
+		RecipientNITKU: sl.Recipient.NITKU, Address: sl.Recipient.Address, Treasurer: string(sl.Treasurer), SP2D: sl.SP2D}
 	if c, err := objectcode.Lookup(sl.ObjectCode, sl.Period.First()); err == nil {
 		v.CodeName = c.Name
 	}
@@ -567,8 +580,16 @@ func (s *server) payroll(w http.ResponseWriter, r *http.Request) error {
 	ins := make([]ebupot.Input, len(p.Form.Rows))
 	unreadable := make([]bool, len(p.Form.Rows))
 	var order []errs.FieldError
+	annual, err := svc.AnnualType(r.Context(), r.PathValue("npwp"))
+	if err != nil {
+		return err
+	}
 	for i := range p.Form.Rows {
 		in, fs := p.Form.Rows[i].input(i, y, m, withholding, place)
+		if in.Type == objectcode.BPA1 {
+			// A government institution's year-end slip is the BPA2.
+			in.Type = annual
+		}
 		ins[i], unreadable[i] = in, len(fs) > 0
 		order = append(order, p.Form.Rows[i].problems(i, fs)...)
 	}
@@ -835,6 +856,7 @@ type slipListPage struct {
 	Sign                     *formErrors
 	Drafts                   bool
 	PayrollURL, ReceivedURL  string
+	UnifiedURL               string
 	ListURL, ObjectCodesURL  string
 	BatchNote                string
 	FilterOpen, SignSelected bool
@@ -850,7 +872,8 @@ type slipListState struct {
 
 var (
 	slipTypeChoices = choices("Any type", "BPMP", "BPMP (monthly, permanent employees)", "BP21", "BP21 (other PPh 21)",
-		"BP26", "BP26 (PPh 26, non-residents)", "BPA1", "BPA1 (year-end, employees)")
+		"BP26", "BP26 (PPh 26, non-residents)", "BPA1", "BPA1 (year-end, employees)", "BPA2", "BPA2 (year-end, government employees)",
+		"BPPU", "BPPU (unified, residents)", "BPNR", "BPNR (unified, non-residents)")
 	slipStatusChoices = choices("Any status", "draft", "draft", "signed", "signed", "corrected", "corrected", "cancelled", "cancelled")
 	receivedStatuses  = choices("Any status", "signed", "signed", "corrected", "corrected", "cancelled", "cancelled")
 )
@@ -878,7 +901,7 @@ func (s *server) renderSlips(w http.ResponseWriter, r *http.Request, status int,
 	ctx, npwp := r.Context(), r.PathValue("npwp")
 	f, sf, fields := slipFilterFrom(q)
 	p := slipListPage{NPWP: npwp, Received: received, Filter: sf, Sign: st.sign, Error: st.err, TypeChoices: slipTypeChoices,
-		StatusList: slipStatusChoices, PayrollURL: ebupotURL(npwp) + "/payroll", ReceivedURL: ebupotURL(npwp) + "/received",
+		StatusList: slipStatusChoices, PayrollURL: ebupotURL(npwp) + "/payroll", ReceivedURL: ebupotURL(npwp) + "/received", UnifiedURL: unifiedURL(npwp),
 		ListURL: ebupotURL(npwp), ObjectCodesURL: "/objectcodes"}
 	base := ebupotURL(npwp)
 	list := svc.List
@@ -983,7 +1006,7 @@ func correctFormOf(sl *ebupot.Slip) correctForm {
 	f := correctForm{TIN: sl.Recipient.TIN, Name: sl.Recipient.Name, Kind: string(sl.Recipient.Kind), Status: sl.Recipient.Status,
 		Position: sl.Recipient.Position, Country: sl.Recipient.Country, Code: sl.ObjectCode, Facility: string(sl.Facility),
 		FacilityRef: sl.FacilityRef, Gross: hundredths(int64(sl.Gross)), WithholdingDate: date(sl.WithholdingDate),
-		BP26: sl.Type == objectcode.BP26, BPA1: sl.Type == objectcode.BPA1}
+		BP26: sl.Type == objectcode.BP26 || sl.Type == objectcode.BPNR, BPA1: ebupot.Annual(sl.Type)}
 	if sl.Recipient.Temporary {
 		f.Name = ""
 	}
@@ -1005,7 +1028,7 @@ func correctFormFrom(v url.Values, sl *ebupot.Slip) correctForm {
 	return correctForm{TIN: g("recipient.tin"), Name: g("recipient.name"), Kind: g("recipient.kind"), Status: g("recipient.status"),
 		Position: g("recipient.position"), Country: g("recipient.country"), Code: g("object_code"), Facility: g("facility"),
 		FacilityRef: g("facility_ref"), Gross: g("gross"), TreatyRate: g("treaty_rate"), WithholdingDate: g("withholding_date"),
-		MonthStart: g("month_start"), MonthEnd: g("month_end"), BP26: sl.Type == objectcode.BP26, BPA1: sl.Type == objectcode.BPA1}
+		MonthStart: g("month_start"), MonthEnd: g("month_end"), BP26: sl.Type == objectcode.BP26 || sl.Type == objectcode.BPNR, BPA1: ebupot.Annual(sl.Type)}
 }
 
 // input turns the correction into the Service's Input for slip sl.
@@ -1015,7 +1038,9 @@ func (f correctForm) input(sl *ebupot.Slip) (ebupot.Input, []errs.FieldError) {
 		FacilityRef: f.FacilityRef, Recipient: ebupot.Recipient{TIN: f.TIN, Name: f.Name, Kind: objectcode.RecipientKind(f.Kind),
 			Status: f.Status, Position: f.Position, Country: f.Country},
 		Gross:    money.Amount(decimalField(&fields, "gross", f.Gross, true)),
-		Document: sl.Document, DocumentNumber: sl.DocumentNumber, DocumentDate: sl.DocumentDate, PlaceNITKU: sl.PlaceNITKU}
+		Document: sl.Document, DocumentNumber: sl.DocumentNumber, DocumentDate: sl.DocumentDate, PlaceNITKU: sl.PlaceNITKU,
+		Treasurer: sl.Treasurer, SP2D: sl.SP2D}
+	keepRecipient(&in, sl)
 	if f.TreatyRate != "" {
 		in.TreatyRate = pph21.Rate(decimalField(&fields, "treaty_rate", f.TreatyRate, false))
 	}
@@ -1026,7 +1051,7 @@ func (f correctForm) input(sl *ebupot.Slip) (ebupot.Input, []errs.FieldError) {
 		}
 		in.WithholdingDate = d
 	}
-	if sl.Type == objectcode.BPA1 {
+	if ebupot.Annual(sl.Type) {
 		for _, m := range []struct {
 			name, v string
 			to      *int
@@ -1041,10 +1066,6 @@ func (f correctForm) input(sl *ebupot.Slip) (ebupot.Input, []errs.FieldError) {
 	}
 	return in, fields
 }
-
-var facilityChoices = choices("Choose the facility", string(ebupot.NoFacility), "N/A: no facility", string(ebupot.DTP), "DTP: borne by the government",
-	string(ebupot.SKB21), "TaxExAr21: exemption letter (SKB)", string(ebupot.COD), "COD: treaty relief (certificate of domicile)",
-	string(ebupot.OtherBasis), "ETC: another legal basis")
 
 // slipForms are the typed values of the detail's forms after a rejection.
 type slipForms struct {
@@ -1077,7 +1098,7 @@ func (s *server) renderSlip(w http.ResponseWriter, r *http.Request, status int, 
 	p := slipPage{NPWP: npwp, S: newSlipView(&sl), Withholder: sl.WithholderNPWP == canonicalNPWP(npwp), Error: forms.err,
 		Sign: forms.sign, Cancel: forms.cancel, Correct: forms.correct, CancelReason: forms.reason, BaseURL: base,
 		ListURL: ebupotURL(npwp), KindChoices: []optgroup{{Options: append([]option{{Value: "", Label: "Choose the kind"}}, kindOptionsAll()...)}},
-		PTKPChoices: []optgroup{{Options: ptkpOptions()}}, FacilityList: facilityChoices}
+		PTKPChoices: []optgroup{{Options: ptkpOptions()}}, FacilityList: facilityChoicesFor(sl.Type)}
 	if !p.Withholder {
 		p.ListURL = ebupotURL(npwp) + "/received"
 	}
@@ -1380,7 +1401,7 @@ type rejectedRow struct {
 }
 
 // uploadPayroll handles POST /taxpayers/{npwp}/ebupot/payroll/upload: a
-// Coretax bulk file (MmPayrollBulk, Bp21Bulk, BP26Bulk or A1Bulk) read by
+// Coretax bulk file (MmPayrollBulk, Bp21Bulk, BP26Bulk, A1Bulk, A2Bulk, BpuBulk or BPNRBulk) read by
 // ebupot.ImportXML and stored as one batch, with CreateBatch's rules: the
 // good rows become drafts, the bad rows are listed with their XML lines.
 func (s *server) uploadPayroll(w http.ResponseWriter, r *http.Request) error {
@@ -1406,7 +1427,7 @@ func (s *server) uploadPayroll(w http.ResponseWriter, r *http.Request) error {
 	var im ebupot.Import
 	f, _, ferr := r.FormFile("file")
 	if ferr != nil {
-		return rejected(errs.InvalidFields("choose a file", errs.Field("file", "", "choose a Coretax bulk XML file (MmPayrollBulk, Bp21Bulk, BP26Bulk or A1Bulk)")))
+		return rejected(errs.InvalidFields("choose a file", errs.Field("file", "", "choose a Coretax bulk XML file (MmPayrollBulk, Bp21Bulk, BP26Bulk, A1Bulk, A2Bulk, BpuBulk or BPNRBulk)")))
 	}
 	defer f.Close()
 	if im, err = ebupot.ImportXML(f); err != nil {

@@ -215,6 +215,8 @@ var routes = []route{
 	{"POST /taxpayers/{npwp}/ebupot/payroll", (*server).payroll},
 	{"POST /taxpayers/{npwp}/ebupot/payroll/upload", (*server).uploadPayroll},
 	{"POST /taxpayers/{npwp}/ebupot/sign", (*server).signSlips},
+	{"GET /taxpayers/{npwp}/ebupot/unified", (*server).unifiedSlipPage},
+	{"POST /taxpayers/{npwp}/ebupot/unified", (*server).createUnifiedSlip},
 	{"GET /taxpayers/{npwp}/ebupot/received", (*server).ebupotReceived},
 	{"GET /taxpayers/{npwp}/ebupot/slips/{id}", (*server).slipDetail},
 	{"POST /taxpayers/{npwp}/ebupot/slips/{id}/delete", (*server).deleteSlip},
