@@ -199,6 +199,9 @@ func Load(ctx context.Context, s Services) (World, error) {
 	if err == nil && s.Signing != nil && s.EBupot != nil && s.EBupotBatches != nil {
 		err = loadBupots(ctx, s, &w)
 	}
+	if err == nil && s.Signing != nil && s.EBupot != nil && s.EBupotBatches != nil {
+		err = loadUnifiedSlips(ctx, s, &w)
+	}
 	if err == nil && s.PBJT != nil && s.Bookings != nil {
 		err = loadVilla(ctx, s, &w)
 	}

@@ -123,6 +123,12 @@ type slipOut struct {
 		Kind      string `json:"kind"`
 		Status    string `json:"status"`
 		Position  string `json:"position"`
+		NIP       string `json:"nip"`
+		Rank      string `json:"rank"`
+		NITKU     string `json:"nitku"`
+		BirthDate string `json:"birth_date"`
+		BirthCity string `json:"birth_city"`
+		Kitas     string `json:"kitas"`
 		ID        int64  `json:"id"`
 		Temporary bool   `json:"temporary"`
 		Resident  bool   `json:"resident"`
@@ -152,6 +158,9 @@ type slipOut struct {
 	DocumentDate    string `json:"document_date"`
 	PlaceNITKU      string `json:"place_nitku"`
 	WithholdingDate string `json:"withholding_date"`
+	Final           bool   `json:"final"`
+	Treasurer       string `json:"treasurer"`
+	SP2D            string `json:"sp2d"`
 	BatchID         int64  `json:"batch_id"`
 	SignedAt        string `json:"signed_at"`
 	SignedBy        string `json:"signed_by"`
@@ -233,7 +242,8 @@ func TestEBupotAPI(t *testing.T) {
 		base := "/api/v1/taxpayers/" + co + "/ebupot"
 
 		// The demo's year: 11 monthly slips (March corrected), the BPA1,
-		// three casual, three freelance and one foreign slip.
+		// three casual, three freelance and one foreign slip; three BPPU
+		// and one BPNR.
 		var demoYear slipPage
 		e.decode(t, e.director, "GET", base+"/slips?year=2025&current=true&limit=100", nil, http.StatusOK, &demoYear)
 		count := map[string]int{}
@@ -243,7 +253,7 @@ func TestEBupotAPI(t *testing.T) {
 				t.Errorf("demo slip %d %s %s is %s", s.ID, s.Type, s.Number, s.Status)
 			}
 		}
-		if diff := cmp.Diff(map[string]int{"BPMP": 11, "BPA1": 1, "BP21": 6, "BP26": 1}, count); diff != "" {
+		if diff := cmp.Diff(map[string]int{"BPMP": 11, "BPA1": 1, "BP21": 6, "BP26": 1, "BPPU": 3, "BPNR": 1}, count); diff != "" {
 			t.Errorf("demo slips (-want +got):\n%s", diff)
 		}
 		p := e.w.Payroll
@@ -368,7 +378,7 @@ func TestEBupotAPI(t *testing.T) {
 
 		// Export the demo's year as Coretax XML, one file per type: it
 		// reads back to the inputs the slips state.
-		for _, typ := range []string{"BPMP", "BPA1", "BP21", "BP26"} {
+		for _, typ := range []string{"BPMP", "BPA1", "BP21", "BP26", "BPPU", "BPNR"} {
 			st, file := e.send(t, "GET", base+"/export?format=xml&year=2025&type="+typ, "", nil)
 			if st != http.StatusOK {
 				t.Fatalf("export %s = %d %s", typ, st, file)
@@ -431,7 +441,7 @@ func TestEBupotAPI(t *testing.T) {
 		}
 		// CSV and JSON lines exports.
 		st, csvFile := e.send(t, "GET", base+"/export?format=csv&year=2025", "", nil)
-		if st != http.StatusOK || strings.Count(string(csvFile), "\n") != 1+20 {
+		if st != http.StatusOK || strings.Count(string(csvFile), "\n") != 1+24 {
 			t.Errorf("csv export = %d, %d lines", st, strings.Count(string(csvFile), "\n"))
 		}
 		st, lines := e.send(t, "GET", base+"/export?format=json&type=BP26&year=2025", "", nil)
