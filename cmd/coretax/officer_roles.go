@@ -10,6 +10,7 @@ import (
 	"github.com/coretax/coretax/internal/authcode"
 	"github.com/coretax/coretax/internal/ebupot"
 	"github.com/coretax/coretax/internal/efaktur"
+	"github.com/coretax/coretax/internal/exemption"
 	"github.com/coretax/coretax/internal/pbjt"
 	"github.com/coretax/coretax/internal/roles"
 	"github.com/coretax/coretax/internal/signing"
@@ -103,7 +104,7 @@ func newRolesService(db *storage.DB, now func() time.Time) *roles.Service {
 // newPolicy returns the access policy: roles' rules over the register,
 // the grants and the company registry.
 func newPolicy(db *storage.DB, now func() time.Time) *roles.Policy {
-	return roles.NewPolicy(db.Roles(), db.Registry(), now, roles.DefaultRules().Merge(authcode.Rules()).Merge(signing.Rules()).Merge(efaktur.Rules()).Merge(ebupot.Rules()).Merge(pbjt.Rules()))
+	return roles.NewPolicy(db.Roles(), db.Registry(), now, roles.DefaultRules().Merge(authcode.Rules()).Merge(signing.Rules()).Merge(efaktur.Rules()).Merge(ebupot.Rules()).Merge(exemption.Rules()).Merge(pbjt.Rules()))
 }
 
 func osUser() string {

@@ -27,6 +27,7 @@ import (
 	"github.com/coretax/coretax/internal/ebupot"
 	"github.com/coretax/coretax/internal/efaktur"
 	"github.com/coretax/coretax/internal/errs"
+	"github.com/coretax/coretax/internal/exemption"
 	"github.com/coretax/coretax/internal/httpmw"
 	"github.com/coretax/coretax/internal/pbjt"
 	"github.com/coretax/coretax/internal/registration"
@@ -78,6 +79,10 @@ type Config struct {
 	// EBupotBatches stores the payroll batches the payroll page saves.
 	// When nil, saving a payroll answers 503 (calculating still works).
 	EBupotBatches ebupot.BatchStore
+	// Exemptions serves the exemption certificates of a taxpayer
+	// (/taxpayers/{npwp}/exemptions) and the officer's way in
+	// (/officer/exemptions). When nil, those pages answer 503.
+	Exemptions *exemption.Service
 	// EFakturUploads runs bulk uploads (/taxpayers/{npwp}/efaktur/uploads).
 	// When nil, those pages answer 503.
 	EFakturUploads *efaktur.Uploads
@@ -107,6 +112,8 @@ type server struct {
 	ebupot    *ebupot.Service
 	// ebupotBatches stores the payroll page's batches.
 	ebupotBatches ebupot.BatchStore
+	// exemptions serves the exemption certificates pages.
+	exemptions *exemption.Service
 	// pbjtBookings serves a property's bookings pages.
 	pbjtBookings *pbjt.Bookings
 	// insecureCookies leaves Secure off the session cookie.
@@ -223,6 +230,10 @@ var routes = []route{
 	{"POST /taxpayers/{npwp}/ebupot/slips/{id}/sign", (*server).signSlip},
 	{"POST /taxpayers/{npwp}/ebupot/slips/{id}/correct", (*server).correctSlip},
 	{"POST /taxpayers/{npwp}/ebupot/slips/{id}/cancel", (*server).cancelSlip},
+	{"GET /taxpayers/{npwp}/exemptions", (*server).listExemptions},
+	{"POST /taxpayers/{npwp}/exemptions", (*server).recordExemption},
+	{"POST /taxpayers/{npwp}/exemptions/{id}/revoke", (*server).revokeExemption},
+	{"GET /officer/exemptions", (*server).officerExemptions},
 	{"GET /objectcodes", (*server).objectCodes},
 }
 
@@ -253,6 +264,7 @@ func New(cfg Config) (http.Handler, error) {
 	s.pbjt = cfg.PBJT
 	s.pbjtBookings = cfg.PBJTBookings
 	s.ebupot, s.ebupotBatches = cfg.EBupot, cfg.EBupotBatches
+	s.exemptions = cfg.Exemptions
 	if s.logger == nil {
 		s.logger = slog.Default()
 	}
