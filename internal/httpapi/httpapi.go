@@ -98,6 +98,10 @@ type Config struct {
 	// (/taxpayers/{npwp}/properties/{id}/imports and /bookings). When
 	// nil, those routes answer 503.
 	PBJTBookings *pbjt.Bookings
+	// PBJTDeclarations serves a property's monthly declarations
+	// (/taxpayers/{npwp}/properties/{id}/declarations). When nil, those
+	// routes answer 503.
+	PBJTDeclarations *pbjt.Declarations
 	// Cases serves the compliance case work (/compliance/cases, /risks,
 	// /dashboard) and the taxpayer's letters and voluntary correction.
 	// When nil, those routes answer 503.
@@ -130,6 +134,8 @@ type server struct {
 	pbjt *pbjt.Service
 	// bookings serves a property's imports and bookings; nil answers 503.
 	bookings *pbjt.Bookings
+	// pbjtDeclarations serves a property's declarations; nil answers 503.
+	pbjtDeclarations *pbjt.Declarations
 	// cases serves compliance case work; nil answers 503.
 	cases *casework.Service
 	// ebupot serves withholding slips and bupotBatches keeps their
@@ -252,6 +258,12 @@ var routes = []route{
 	{"GET", "/api/v1/taxpayers/{npwp}/properties/{id}/imports/{job}", (*server).bookingImport},
 	{"POST", "/api/v1/taxpayers/{npwp}/properties/{id}/bookings", (*server).addBooking},
 	{"GET", "/api/v1/taxpayers/{npwp}/properties/{id}/bookings", (*server).listBookings},
+	{"GET", "/api/v1/taxpayers/{npwp}/properties/{id}/declarations", (*server).listDeclarations},
+	{"POST", "/api/v1/taxpayers/{npwp}/properties/{id}/declarations", (*server).fileDeclaration},
+	{"GET", "/api/v1/taxpayers/{npwp}/properties/{id}/declarations/{month}", (*server).declarationAccount},
+	{"POST", "/api/v1/taxpayers/{npwp}/properties/{id}/declarations/{month}/payments", (*server).payDeclaration},
+	{"GET", "/api/v1/taxpayers/{npwp}/properties/{id}/declarations/{month}/revisions/{revision}/pdf", (*server).declarationPDF},
+	{"GET", "/api/v1/taxpayers/{npwp}/properties/{id}/declarations/{month}/revisions/{revision}/csv", (*server).declarationCSV},
 	{"POST", "/api/v1/taxpayers/{npwp}/ebupot/calculate", (*server).calculateSlip},
 	{"POST", "/api/v1/taxpayers/{npwp}/ebupot/slips", (*server).createSlip},
 	{"GET", "/api/v1/taxpayers/{npwp}/ebupot/slips", (*server).listSlips},
@@ -303,6 +315,7 @@ func New(cfg Config) http.Handler {
 	s.uploads = cfg.EFakturUploads
 	s.pbjt = cfg.PBJT
 	s.bookings = cfg.PBJTBookings
+	s.pbjtDeclarations = cfg.PBJTDeclarations
 	s.cases = cfg.Cases
 	s.ebupot, s.bupotBatches = cfg.EBupot, cfg.EBupotBatches
 	s.exemptions = cfg.Exemptions

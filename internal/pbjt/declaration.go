@@ -235,8 +235,9 @@ type InterestLine struct {
 }
 
 // Account is a property's month on a day: its revisions, its payments,
-// and what remains to pay. Payments settle the tax first, the extra of
-// each amendment after the tax before it, then the interest and the fine;
+// and what remains to pay. A payment settles the tax of the revisions
+// filed by its day (the original's before an amendment's extra), then the
+// interest and the fine owed so far, then the tax of later revisions;
 // interest accrues on tax unpaid after the payment deadline, from that
 // deadline (an amendment's extra tax from the original deadline too, as
 // UU KUP Pasal 8(2) does for central taxes; doc/pbjt-declarations.md).
@@ -315,28 +316,51 @@ func Settle(revs []Declaration, pays []Payment, asOf time.Time) (Account, error)
 		a.Payments = append(a.Payments, p)
 	}
 	slices.SortStableFunc(a.Payments, func(x, y Payment) int { return x.PaidOn.Compare(y.PaidOn) })
-	li := 0
-	for _, p := range a.Payments {
-		left := p.Amount
-		for left > 0 && li < len(layers) {
-			if layers[li].amount == 0 {
-				li++
+	// take pays up to left of the unpaid layers of the revisions filedBy
+	// accepts, oldest first, with the interest of each part paid on day.
+	take := func(left money.Amount, day time.Time, filedBy func(rev int) bool) (money.Amount, error) {
+		for i := range layers {
+			if left == 0 {
+				break
+			}
+			l := &layers[i]
+			if l.amount == 0 || !filedBy(l.rev) {
 				continue
 			}
-			take := min(left, layers[li].amount)
-			in, months, _, err := InterestOn(take, due, p.PaidOn, rule)
+			part := min(left, l.amount)
+			in, months, _, err := InterestOn(part, due, day, rule)
 			if err != nil {
-				return a, err
+				return left, err
 			}
-			a.Lines = append(a.Lines, InterestLine{Revision: layers[li].rev, Amount: take, Until: p.PaidOn, Months: months, Interest: in})
+			a.Lines = append(a.Lines, InterestLine{Revision: l.rev, Amount: part, Until: day, Months: months, Interest: in})
 			a.Interest += in
-			a.TaxPaid += take
-			layers[li].amount -= take
-			left -= take
+			a.TaxPaid += part
+			l.amount -= part
+			left -= part
+		}
+		return left, nil
+	}
+	filedOn := make(map[int]time.Time, len(revs))
+	for _, r := range revs {
+		filedOn[r.Revision] = r.FiledOn
+	}
+	for _, p := range a.Payments {
+		// A payment settles the tax of the revisions filed by its day,
+		// then the interest and fine owed so far; what is left goes to
+		// the tax of later revisions, then stands as overpaid.
+		left, err := take(p.Amount, p.PaidOn, func(rev int) bool { return !filedOn[rev].After(p.PaidOn) })
+		if err != nil {
+			return a, err
+		}
+		pen := min(left, max(a.Interest+a.Fine-a.PenaltyPaid, 0))
+		a.PenaltyPaid += pen
+		left -= pen
+		if left, err = take(left, p.PaidOn, func(int) bool { return true }); err != nil {
+			return a, err
 		}
 		extra += left
 	}
-	for _, l := range layers[min(li, len(layers)):] {
+	for _, l := range layers {
 		if l.amount == 0 {
 			continue
 		}
@@ -348,9 +372,11 @@ func Settle(revs []Declaration, pays []Payment, asOf time.Time) (Account, error)
 		a.Interest += in
 		a.TaxUnpaid += l.amount
 	}
-	penalties := a.Interest + a.Fine
-	a.PenaltyPaid = min(extra, penalties)
-	switch owed := a.TaxUnpaid + penalties - extra; {
+	// Extra left after everything owed at its day pays what accrued since.
+	more := min(extra, max(a.Interest+a.Fine-a.PenaltyPaid, 0))
+	a.PenaltyPaid += more
+	extra -= more
+	switch owed := a.TaxUnpaid + a.Interest + a.Fine - a.PenaltyPaid - extra; {
 	case owed >= 0:
 		a.Outstanding = owed
 	default:

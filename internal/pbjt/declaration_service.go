@@ -342,18 +342,48 @@ func (s *Declarations) readable(ctx context.Context, npwp string, id int64) (Pro
 	return p, err
 }
 
+// Form is a revision with what its form shows beside it: the property
+// and the filer.
+type Form struct {
+	Declaration Declaration
+	Property    Property
+	// FilerName and FilerNPWP name the taxpayer the property is
+	// registered to, who filed.
+	FilerName string
+	FilerNPWP string
+}
+
 // Revision returns one revision of the property's month, for its PDF and
-// CSV, with the property it declares.
-func (s *Declarations) Revision(ctx context.Context, npwp string, propertyID int64, month string, revision int) (Declaration, Property, error) {
+// CSV, with the property and the filer.
+func (s *Declarations) Revision(ctx context.Context, npwp string, propertyID int64, month string, revision int) (Form, error) {
+	t, err := s.svc.allowed(ctx, npwp, ActRead)
+	if err != nil {
+		return Form{}, err
+	}
 	acc, err := s.Account(ctx, npwp, propertyID, month, time.Time{})
 	if err != nil {
-		return Declaration{}, Property{}, err
+		return Form{}, err
 	}
 	if revision < 0 || revision >= len(acc.Revisions) {
-		return Declaration{}, Property{}, errs.Errorf(errs.NotFound, "the declaration of %s has revisions 0 to %d, not %d", acc.Period, len(acc.Revisions)-1, revision)
+		return Form{}, errs.Errorf(errs.NotFound, "the declaration of %s has revisions 0 to %d, not %d", acc.Period, len(acc.Revisions)-1, revision)
 	}
 	p, err := s.svc.store.Property(ctx, propertyID)
-	return acc.Revisions[revision], p, err
+	if err != nil {
+		return Form{}, err
+	}
+	f := Form{Declaration: acc.Revisions[revision], Property: p}
+	if f.Declaration.TaxpayerID == t.ID {
+		f.FilerName, f.FilerNPWP = t.Name, string(t.NPWP)
+	} else {
+		// A co-owner reads the operator's declaration: the operator is
+		// named among the owners.
+		for _, o := range p.Owners {
+			if o.TaxpayerID == f.Declaration.TaxpayerID {
+				f.FilerName, f.FilerNPWP = o.Name, o.NPWP
+			}
+		}
+	}
+	return f, nil
 }
 
 // PaymentInput is a payment to record.

@@ -124,8 +124,9 @@ func TestDeclarations(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// The payment settled tax first, so what is owed is the extra tax
-		// with its interest from the original deadline.
+		// The payment settled the original's tax and interest, so what is
+		// owed is the extra tax with its interest from the original
+		// deadline.
 		extraInterest, _, _, _ := pbjt.InterestOn(fullTax-orig.Tax, orig.PaymentDue, day(2026, 11, 24), orig.Rule)
 		if len(acc.Revisions) != 2 || acc.Revisions[0].Status != pbjt.Superseded || acc.Current().Status != pbjt.Current ||
 			acc.Outstanding != fullTax-orig.Tax+extraInterest || acc.State() != pbjt.Late {
@@ -158,9 +159,12 @@ func TestDeclarations(t *testing.T) {
 		if _, err := dc.Overview(as(w.Employee), npwp, kembang.ID); !errs.Is(errs.Forbidden, err) {
 			t.Errorf("a stranger's overview: %v, want Forbidden", err)
 		}
-		d, p, err := dc.Revision(ctx, npwp, kembang.ID, "2026-10", 0)
-		if err != nil || d.Number != orig.Number || p.ID != kembang.ID {
-			t.Errorf("Revision 0 = %s, %v", d.Number, err)
+		f, err := dc.Revision(ctx, npwp, kembang.ID, "2026-10", 0)
+		if err != nil || f.Declaration.Number != orig.Number || f.Property.ID != kembang.ID || f.FilerNPWP != npwp || f.FilerName != owner.Name {
+			t.Errorf("Revision 0 = %+v, %v", f, err)
+		}
+		if _, err := dc.Revision(ctx, npwp, kembang.ID, "2026-10", 3); !errs.Is(errs.NotFound, err) {
+			t.Errorf("revision 3: %v, want NotFound", err)
 		}
 	})
 }
