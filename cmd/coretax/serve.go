@@ -16,6 +16,7 @@ import (
 	"github.com/coretax/coretax/internal/demo"
 	"github.com/coretax/coretax/internal/ebupot"
 	"github.com/coretax/coretax/internal/efaktur"
+	"github.com/coretax/coretax/internal/exemption"
 	"github.com/coretax/coretax/internal/httpapi"
 	"github.com/coretax/coretax/internal/httpmw"
 	"github.com/coretax/coretax/internal/notify"
@@ -163,6 +164,10 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	}
 	fakturs := efaktur.NewService(db.EFaktur(), db.Registration(), signer, svc.roles.Policy(), time.Now, efaktur.DefaultConfig())
 	slips := ebupot.NewService(db.EBupot(), db.Registration(), signer, svc.roles.Policy(), time.Now)
+	// e-Bupot checks SKB and Suket facilities against the register of
+	// exemption certificates (doc/exemptions.md).
+	exemptions := exemption.NewService(db.Exemptions(), db.Registration(), svc.roles.Policy(), time.Now)
+	slips.UseExemptions(exemptions)
 	properties := pbjt.NewService(db.PBJT(), db.Registration(), svc.roles.Policy(), time.Now)
 	bookings := pbjt.NewBookings(properties, db.PBJT())
 	declarations := pbjt.NewDeclarations(properties, db.PBJT(), db.PBJT())
@@ -194,11 +199,11 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	api := httpapi.New(httpapi.Config{Registration: svc.registration, Registry: svc.registry, Logger: logger, Audit: svc.audit, Roles: svc.roles,
 		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox,
 		TransLog: transLog, AuthCode: authCodes, PBJT: properties, PBJTBookings: bookings, PBJTDeclarations: declarations, Signing: signer, EFaktur: fakturs, EFakturUploads: uploads,
-		EBupot: slips, EBupotBatches: db.EBupot()})
+		EBupot: slips, EBupotBatches: db.EBupot(), Exemptions: exemptions})
 	pages, err := web.New(web.Config{Registration: svc.registration, Logger: logger, DemoNotes: notes, Audit: svc.audit,
 		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox, Roles: svc.roles,
 		AuthCode: authCodes, PBJT: properties, PBJTBookings: bookings, Signing: signer, EFaktur: fakturs, EFakturUploads: uploads, EBupot: slips,
-		EBupotBatches: db.EBupot()})
+		EBupotBatches: db.EBupot(), Exemptions: exemptions})
 	if err != nil {
 		return err
 	}
@@ -302,7 +307,8 @@ func loadDemo(ctx context.Context, db *storage.DB, svc services, sig *signing.Se
 	}
 	properties := pbjt.NewService(db.PBJT(), db.Registration(), svc.roles.Policy(), time.Now)
 	w, err := demo.Load(ctx, demo.Services{Registry: svc.registry, Registration: svc.registration, Access: svc.access, Roles: svc.roles,
-		Signing: sig, EFaktur: fakturs, EBupot: slips, EBupotBatches: db.EBupot(), PBJT: properties, Bookings: pbjt.NewBookings(properties, db.PBJT())})
+		Signing: sig, EFaktur: fakturs, EBupot: slips, EBupotBatches: db.EBupot(), PBJT: properties, Bookings: pbjt.NewBookings(properties, db.PBJT()),
+		Exemptions: exemption.NewService(db.Exemptions(), db.Registration(), svc.roles.Policy(), time.Now)})
 	if err != nil {
 		return nil, err
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/coretax/coretax/internal/compliance"
 	"github.com/coretax/coretax/internal/ebupot"
 	"github.com/coretax/coretax/internal/efaktur"
+	"github.com/coretax/coretax/internal/exemption"
 	"github.com/coretax/coretax/internal/pbjt"
 	"github.com/coretax/coretax/internal/registration"
 	"github.com/coretax/coretax/internal/registry"
@@ -59,6 +60,9 @@ type Services struct {
 	// Kembang in Ubud and import its sample booking exports (pbjt.go).
 	PBJT     *pbjt.Service
 	Bookings *pbjt.Bookings
+	// Exemptions, when set, records the designer's SKB PPh 21 and the
+	// villa owner's Suket PP 55 (exemption.go).
+	Exemptions *exemption.Service
 	// Compliance and Declarations, when both set with PBJT and Bookings,
 	// add two villa owners who file wrongly, third-party feeds with an
 	// undeclared villa, and a run of the matching job (compliance.go).
@@ -85,6 +89,9 @@ type World struct {
 	// Villa is the villa owner's property with its booking imports,
 	// when the PBJT part was loaded.
 	Villa *Villa
+	// Exemptions are the demo's exemption certificates, when that part
+	// was loaded.
+	Exemptions *Exemptions
 	// VillaDeclarations are Villa Kembang's declarations, when
 	// Declarations was given (pbjt_declaration.go).
 	VillaDeclarations []pbjt.Declaration
@@ -210,6 +217,9 @@ func Load(ctx context.Context, s Services) (World, error) {
 	if err == nil && s.PBJT != nil && s.Bookings != nil {
 		err = loadVilla(ctx, s, &w)
 	}
+	if err == nil && s.Exemptions != nil {
+		err = loadExemptions(ctx, s, &w)
+	}
 	if err == nil && s.Declarations != nil && w.Villa != nil {
 		err = loadDeclarations(ctx, s, &w)
 	}
@@ -295,6 +305,11 @@ func (w World) Notes(baseURL string) []string {
 			fmt.Sprintf("Import a booking export from the command line: go run ./cmd/coretax villa import internal/booking/testdata/airbnb_transactions.csv --channel airbnb --property %d --owner %s --listing 'Villa Kembang' --rate %s", v.Property.ID, w.VillaOwner.NPWP, DemoRate))
 	}
 	notes = append(notes, w.declarationNotes(baseURL)...)
+	if e := w.Exemptions; e != nil {
+		notes = append(notes,
+			fmt.Sprintf("Exemptions: the designer holds SKB PPh 21 %s for design fees (21-100-20) this year and the villa owner a Suket PP 55; see them at %s/taxpayers/%s/exemptions. A BP21 to the designer with facility TaxExAr21 takes the SKB's number from the register; with another code or recipient the facility is refused. Officers record and revoke certificates at %s/officer/exemptions",
+				e.DesignerSKB.Number, baseURL, w.Designer.NPWP, baseURL))
+	}
 	if len(w.Accounts) > 0 {
 		for _, a := range w.Accounts {
 			notes = append(notes, fmt.Sprintf("Sign in at %s/login as %s: user ID %s, password %q", baseURL, a.Who, a.Login, a.Password))
