@@ -102,6 +102,10 @@ type Config struct {
 	// (/taxpayers/{npwp}/properties/{id}/declarations). When nil, those
 	// routes answer 503.
 	PBJTDeclarations *pbjt.Declarations
+	// PBJTIncomeTax serves the villa owner's income tax view
+	// (/taxpayers/{npwp}/income-tax/{year}) and lease marks. When nil,
+	// those routes answer 503.
+	PBJTIncomeTax *pbjt.IncomeTaxes
 	// Cases serves the compliance case work (/compliance/cases, /risks,
 	// /dashboard) and the taxpayer's letters and voluntary correction.
 	// When nil, those routes answer 503.
@@ -136,6 +140,9 @@ type server struct {
 	bookings *pbjt.Bookings
 	// pbjtDeclarations serves a property's declarations; nil answers 503.
 	pbjtDeclarations *pbjt.Declarations
+	// incomeTax serves the villa owner's income tax view; nil answers
+	// 503.
+	incomeTax *pbjt.IncomeTaxes
 	// cases serves compliance case work; nil answers 503.
 	cases *casework.Service
 	// ebupot serves withholding slips and bupotBatches keeps their
@@ -258,6 +265,9 @@ var routes = []route{
 	{"GET", "/api/v1/taxpayers/{npwp}/properties/{id}/imports/{job}", (*server).bookingImport},
 	{"POST", "/api/v1/taxpayers/{npwp}/properties/{id}/bookings", (*server).addBooking},
 	{"GET", "/api/v1/taxpayers/{npwp}/properties/{id}/bookings", (*server).listBookings},
+	{"PUT", "/api/v1/taxpayers/{npwp}/properties/{id}/bookings/{booking}/lease", (*server).markLease},
+	{"GET", "/api/v1/taxpayers/{npwp}/income-tax/{year}", (*server).incomeTaxView},
+	{"POST", "/api/v1/taxpayers/{npwp}/income-tax/{year}/choices", (*server).chooseIncomeTax},
 	{"GET", "/api/v1/taxpayers/{npwp}/properties/{id}/declarations", (*server).listDeclarations},
 	{"POST", "/api/v1/taxpayers/{npwp}/properties/{id}/declarations", (*server).fileDeclaration},
 	{"GET", "/api/v1/taxpayers/{npwp}/properties/{id}/declarations/{month}", (*server).declarationAccount},
@@ -316,6 +326,7 @@ func New(cfg Config) http.Handler {
 	s.pbjt = cfg.PBJT
 	s.bookings = cfg.PBJTBookings
 	s.pbjtDeclarations = cfg.PBJTDeclarations
+	s.incomeTax = cfg.PBJTIncomeTax
 	s.cases = cfg.Cases
 	s.ebupot, s.bupotBatches = cfg.EBupot, cfg.EBupotBatches
 	s.exemptions = cfg.Exemptions

@@ -35,7 +35,7 @@ type Booking struct {
 	// by hand.
 	JobID int64
 	// Via is how a direct booking came in (direct, website, whatsapp,
-	// agent); for an imported booking it is the file's format.
+	// agent, walk-in); for an imported booking it is the file's format.
 	Via string
 	booking.Booking
 	// DuplicateOf is the booking kept for the same stay under
@@ -468,7 +468,7 @@ func (s *Bookings) ImportJob(ctx context.Context, npwp string, propertyID, jobID
 }
 
 // The ways a direct booking comes in.
-var directVia = []string{"direct", "website", "whatsapp", "agent"}
+var directVia = []string{"direct", "website", "whatsapp", "agent", "walk-in"}
 
 // BookingInput is a direct booking as the owner enters it. Amounts and the
 // rate are decimals in Currency ("1078.76"); Rate is the rupiah value of
