@@ -170,6 +170,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	slips.UseExemptions(exemptions)
 	properties := pbjt.NewService(db.PBJT(), db.Registration(), svc.roles.Policy(), time.Now)
 	bookings := pbjt.NewBookings(properties, db.PBJT())
+	incomeTax := pbjt.NewIncomeTaxes(properties, db.PBJT(), db.PBJT(), nil)
 	declarations := pbjt.NewDeclarations(properties, db.PBJT(), db.PBJT())
 	// Bulk uploads run in the background until the server stops; jobs a
 	// stopped server left behind end first (doc/efaktur-upload.md).
@@ -198,11 +199,11 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	}
 	api := httpapi.New(httpapi.Config{Registration: svc.registration, Registry: svc.registry, Logger: logger, Audit: svc.audit, Roles: svc.roles,
 		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox,
-		TransLog: transLog, AuthCode: authCodes, PBJT: properties, PBJTBookings: bookings, PBJTDeclarations: declarations, Signing: signer, EFaktur: fakturs, EFakturUploads: uploads,
+		TransLog: transLog, AuthCode: authCodes, PBJT: properties, PBJTBookings: bookings, PBJTDeclarations: declarations, PBJTIncomeTax: incomeTax, Signing: signer, EFaktur: fakturs, EFakturUploads: uploads,
 		EBupot: slips, EBupotBatches: db.EBupot(), Exemptions: exemptions})
 	pages, err := web.New(web.Config{Registration: svc.registration, Logger: logger, DemoNotes: notes, Audit: svc.audit,
 		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox, Roles: svc.roles,
-		AuthCode: authCodes, PBJT: properties, PBJTBookings: bookings, Signing: signer, EFaktur: fakturs, EFakturUploads: uploads, EBupot: slips,
+		AuthCode: authCodes, PBJT: properties, PBJTBookings: bookings, PBJTIncomeTax: incomeTax, Signing: signer, EFaktur: fakturs, EFakturUploads: uploads, EBupot: slips,
 		EBupotBatches: db.EBupot(), Exemptions: exemptions})
 	if err != nil {
 		return err

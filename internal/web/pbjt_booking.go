@@ -116,6 +116,23 @@ type bookingsPage struct {
 	Formats  []formatOption
 	Rates    string
 	MaxMiB   int
+	// Direct is the direct-booking form with its errors.
+	Direct       directForm
+	DirectErrors *formErrors
+	Vias         []formatOption
+}
+
+// directForm is the direct-booking form as sent: the values are shown
+// again when the service refuses it.
+type directForm struct {
+	Via, Reference, Guest, CheckIn, CheckOut, Currency string
+	Gross, Commission, Payout, Rate, PayoutCountry     string
+}
+
+// directVias are the ways a direct booking comes in, as the form offers
+// them; the service accepts the same values.
+var directVias = []struct{ value, label string }{
+	{"website", "Own website"}, {"whatsapp", "WhatsApp"}, {"agent", "Agent"}, {"walk-in", "Walk-in"}, {"direct", "Other direct booking"},
 }
 
 func bookingsURL(npwp string, id int64) string {
@@ -126,10 +143,10 @@ func bookingsURL(npwp string, id int64) string {
 // the month's bookings (by check-out day) and totals; job= shows an
 // import's row results, after= continues the list.
 func (s *server) bookings(w http.ResponseWriter, r *http.Request) error {
-	return s.renderBookings(w, r, http.StatusOK, nil)
+	return s.renderBookings(w, r, http.StatusOK, nil, nil)
 }
 
-func (s *server) renderBookings(w http.ResponseWriter, r *http.Request, status int, fe *formErrors) error {
+func (s *server) renderBookings(w http.ResponseWriter, r *http.Request, status int, fe, direct *formErrors) error {
 	svc, id, err := s.bookingTarget(r, pbjt.ActRead)
 	if err != nil {
 		return err
@@ -164,7 +181,7 @@ func (s *server) renderBookings(w http.ResponseWriter, r *http.Request, status i
 	}
 	base := bookingsURL(npwp, id)
 	p := bookingsPage{NPWP: npwp, Property: id, Base: base, Month: month.Format("2006-01"), Prev: month.AddDate(0, -1, 0).Format("2006-01"),
-		Next: month.AddDate(0, 1, 0).Format("2006-01"), Rule: list.Rule, Errors: fe, MaxMiB: booking.MaxFileSize >> 20}
+		Next: month.AddDate(0, 1, 0).Format("2006-01"), Rule: list.Rule, Errors: fe, MaxMiB: booking.MaxFileSize >> 20, DirectErrors: direct}
 	for _, m := range list.Months {
 		p.Months = append(p.Months, monthView{Month: m.Period.String(), Bookings: m.Bookings, Unpriced: m.Unpriced, Gross: m.Gross.Display(),
 			Commission: m.Commission.Display(), Payout: m.Payout.Display(), Base: m.Base.Display(), Difference: m.Difference.Display()})
@@ -192,8 +209,18 @@ func (s *server) renderBookings(w http.ResponseWriter, r *http.Request, status i
 		p.Job = v
 	}
 	chosen := ""
-	if r.Method == http.MethodPost {
+	p.Direct = directForm{Via: "website", Currency: "IDR", PayoutCountry: "IDN"}
+	if r.Method == http.MethodPost && direct == nil {
 		chosen, p.Rates = r.PostForm.Get("format"), r.PostForm.Get("rates")
+	}
+	if r.Method == http.MethodPost && direct != nil {
+		f := r.PostForm
+		p.Direct = directForm{Via: f.Get("channel"), Reference: f.Get("reference"), Guest: f.Get("guest"), CheckIn: f.Get("check_in"),
+			CheckOut: f.Get("check_out"), Currency: f.Get("currency"), Gross: f.Get("gross"), Commission: f.Get("commission"),
+			Payout: f.Get("payout"), Rate: f.Get("rate"), PayoutCountry: f.Get("payout_country")}
+	}
+	for _, v := range directVias {
+		p.Vias = append(p.Vias, formatOption{Value: v.value, Label: v.label, Selected: p.Direct.Via == v.value})
 	}
 	p.Formats = []formatOption{{Value: "", Label: "Recognise it from the file", Selected: chosen == ""}}
 	for _, f := range bookingFormats {
@@ -222,7 +249,7 @@ func (s *server) importBookings(w http.ResponseWriter, r *http.Request) error {
 		if r.PostForm.Get("month") == "" {
 			r.URL.RawQuery = ""
 		}
-		return s.renderBookings(w, r, http.StatusUnprocessableEntity, fe)
+		return s.renderBookings(w, r, http.StatusUnprocessableEntity, fe, nil)
 	}
 	f, h, err := r.FormFile("file")
 	if err != nil {
@@ -268,4 +295,54 @@ func (s *server) importBookings(w http.ResponseWriter, r *http.Request) error {
 		q.Set("month", m)
 	}
 	return seeOther(w, r, bookingsURL(npwp, id)+"?"+q.Encode()+"#import")
+}
+
+// addBooking handles POST /taxpayers/{npwp}/properties/{id}/bookings: a
+// direct booking (own website, WhatsApp, agent, walk-in) entered by hand
+// with the guest price, commission, payout, currency and rate. The browser
+// is sent to the month of its check-out; a booking the service refuses is
+// shown again with its messages (422).
+func (s *server) addBooking(w http.ResponseWriter, r *http.Request) error {
+	svc, id, err := s.bookingTarget(r, pbjt.ActManage)
+	if err != nil {
+		return err
+	}
+	npwp := r.PathValue("npwp")
+	f := r.PostForm
+	back := func(err error) error {
+		fe := errorsOf(err)
+		fe.Prefix = "booking-"
+		r.URL.RawQuery = ""
+		if m := f.Get("month"); m != "" {
+			r.URL.RawQuery = url.Values{"month": {m}}.Encode()
+		}
+		return s.renderBookings(w, r, http.StatusUnprocessableEntity, nil, fe)
+	}
+	var fs errs.Fields
+	day := func(name string) time.Time {
+		v := strings.TrimSpace(f.Get(name))
+		if v == "" {
+			return time.Time{}
+		}
+		d, err := time.Parse(time.DateOnly, v)
+		if err != nil {
+			fs.Add(name, v, "is not a day; write YYYY-MM-DD, e.g. 2026-10-03")
+		}
+		return d
+	}
+	in := pbjt.BookingInput{Via: f.Get("channel"), Reference: f.Get("reference"), Guest: f.Get("guest"), CheckIn: day("check_in"),
+		CheckOut: day("check_out"), Currency: f.Get("currency"), Gross: f.Get("gross"), Commission: f.Get("commission"), Payout: f.Get("payout"),
+		Rate: f.Get("rate"), PayoutCountry: f.Get("payout_country")}
+	if err := fs.Err("the booking is not valid"); err != nil {
+		return back(err)
+	}
+	b, err := svc.Add(r.Context(), npwp, id, in)
+	if errs.Is(errs.Invalid, err) {
+		return back(err)
+	}
+	if err != nil {
+		return err
+	}
+	q := url.Values{"month": {b.CheckOut.Format("2006-01")}}
+	return seeOther(w, r, bookingsURL(npwp, id)+"?"+q.Encode()+"#booking-"+strconv.FormatInt(b.ID, 10))
 }

@@ -93,6 +93,10 @@ type Config struct {
 	// (/taxpayers/{npwp}/properties/{id}/bookings); when nil those pages
 	// answer 503.
 	PBJTBookings *pbjt.Bookings
+	// PBJTIncomeTax serves the villa owner's income tax view
+	// (/taxpayers/{npwp}/income-tax/{year}); when nil those pages answer
+	// 503.
+	PBJTIncomeTax *pbjt.IncomeTaxes
 }
 
 // server holds the dependencies of the handlers.
@@ -116,6 +120,8 @@ type server struct {
 	exemptions *exemption.Service
 	// pbjtBookings serves a property's bookings pages.
 	pbjtBookings *pbjt.Bookings
+	// pbjtIncomeTax serves the owner's income tax page.
+	pbjtIncomeTax *pbjt.IncomeTaxes
 	// insecureCookies leaves Secure off the session cookie.
 	insecureCookies bool
 
@@ -196,6 +202,11 @@ var routes = []route{
 	{"GET /taxpayers/{npwp}/properties", (*server).properties},
 	{"GET /taxpayers/{npwp}/properties/{id}/bookings", (*server).bookings},
 	{"POST /taxpayers/{npwp}/properties/{id}/bookings/imports", (*server).importBookings},
+	{"POST /taxpayers/{npwp}/properties/{id}/bookings", (*server).addBooking},
+	{"GET /taxpayers/{npwp}/income-tax", (*server).incomeTaxThisYear},
+	{"GET /taxpayers/{npwp}/income-tax/{year}", (*server).incomeTax},
+	{"POST /taxpayers/{npwp}/income-tax/{year}/choices", (*server).chooseIncomeTax},
+	{"POST /taxpayers/{npwp}/income-tax/{year}/leases", (*server).markLease},
 	{"GET /taxpayers/{npwp}/efaktur", (*server).efakturList},
 	{"GET /taxpayers/{npwp}/efaktur/uploads", (*server).uploadForm},
 	{"POST /taxpayers/{npwp}/efaktur/uploads", (*server).createUpload},
@@ -263,6 +274,7 @@ func New(cfg Config) (http.Handler, error) {
 	s.uploads = cfg.EFakturUploads
 	s.pbjt = cfg.PBJT
 	s.pbjtBookings = cfg.PBJTBookings
+	s.pbjtIncomeTax = cfg.PBJTIncomeTax
 	s.ebupot, s.ebupotBatches = cfg.EBupot, cfg.EBupotBatches
 	s.exemptions = cfg.Exemptions
 	if s.logger == nil {
