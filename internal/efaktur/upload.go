@@ -259,6 +259,10 @@ type submission struct {
 	opts   Options
 	// suspect: the file may break the TaxInvoiceBulk structure.
 	suspect bool
+	// file holds the file's bytes as stored, while the job may read them
+	// from memory rather than back from the store; nil once the job
+	// waits in the queue, so that queued jobs hold no files.
+	file []byte
 }
 
 // Upload submits a TaxInvoiceBulk file of the seller npwp as a job and
@@ -285,9 +289,16 @@ func (u *Uploads) Upload(ctx context.Context, npwp string, file io.Reader, opts 
 		defer u.wg.Done()
 		select {
 		case u.sem <- struct{}{}:
-		case <-base.Done():
-			u.process(actor.With(base, a), sub)
-			return
+		default:
+			// Queued behind other jobs: the job reads its file back
+			// from the store when its turn comes.
+			sub.file = nil
+			select {
+			case u.sem <- struct{}{}:
+			case <-base.Done():
+				u.process(actor.With(base, a), sub)
+				return
+			}
 		}
 		defer func() { <-u.sem }()
 		u.process(actor.With(base, a), sub)
@@ -380,7 +391,7 @@ func (u *Uploads) submit(ctx context.Context, npwp string, file io.Reader, opts 
 		}
 		return submission{job: stored}, true, nil
 	}
-	sub.job = stored
+	sub.job, sub.file = stored, b
 	return sub, false, nil
 }
 
@@ -730,7 +741,7 @@ func (u *Uploads) run(ctx, work context.Context, sub submission) (Upload, error)
 		// A file that may break the structure is read once for its
 		// file-level problems: a file Coretax would refuse stores
 		// nothing.
-		ps, err := u.fileProblems(work, job.ID, sub.opts)
+		ps, err := u.fileProblems(work, sub, job.ID)
 		if err != nil {
 			return job, err
 		}
@@ -847,7 +858,7 @@ func (u *Uploads) read(ctx context.Context, sub submission, job Upload, done []i
 			return false
 		}
 	}
-	file := u.store.UploadFile(ctx, job.ID)
+	file := u.file(ctx, sub, job.ID)
 	defer file.Close()
 	r := NewReader(file, sub.opts)
 	buyers := map[string]buyerInfo{}
@@ -909,12 +920,22 @@ func syntaxProblem(se *SyntaxError) Problem {
 		Message: "not well-formed XML: " + se.Msg, Fix: "correct the XML at this position"}
 }
 
-// fileProblems reads the stored file of job id once, keeping nothing but
-// its file-level problems.
-func (u *Uploads) fileProblems(ctx context.Context, id int64, opts Options) ([]Problem, error) {
-	file := u.store.UploadFile(ctx, id)
+// file returns the file of job id: from memory while the submission
+// still holds its bytes (the same bytes the store committed), else read
+// back from the store.
+func (u *Uploads) file(ctx context.Context, sub submission, id int64) io.ReadCloser {
+	if sub.file != nil {
+		return io.NopCloser(bytes.NewReader(sub.file))
+	}
+	return u.store.UploadFile(ctx, id)
+}
+
+// fileProblems reads the file of job id once, keeping nothing but its
+// file-level problems.
+func (u *Uploads) fileProblems(ctx context.Context, sub submission, id int64) ([]Problem, error) {
+	file := u.file(ctx, sub, id)
 	defer file.Close()
-	r := NewReader(file, opts)
+	r := NewReader(file, sub.opts)
 	for {
 		_, _, err := r.Next()
 		if err == io.EOF {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -381,6 +382,87 @@ func TestUploadInBackground(t *testing.T) {
 		}
 		if job.State != efaktur.UploadDone || job.Stored != 3 {
 			t.Errorf("job = %+v", job)
+		}
+	})
+}
+
+// gateStore holds the first chunk it is asked to store until gate is
+// closed, and counts the files read back from the store.
+type gateStore struct {
+	*storage.EFakturStore
+	gate    chan struct{}
+	held    chan struct{} // closed once the first chunk waits
+	once    sync.Once
+	readsMu sync.Mutex
+	reads   int
+}
+
+func (s *gateStore) SaveUploadChunk(ctx context.Context, c efaktur.UploadChunk, sign efaktur.SignFunc, ev audit.Entry) (efaktur.Upload, error) {
+	s.once.Do(func() {
+		close(s.held)
+		<-s.gate
+	})
+	return s.EFakturStore.SaveUploadChunk(ctx, c, sign, ev)
+}
+
+func (s *gateStore) UploadFile(ctx context.Context, id int64) io.ReadCloser {
+	s.readsMu.Lock()
+	s.reads++
+	s.readsMu.Unlock()
+	return s.EFakturStore.UploadFile(ctx, id)
+}
+
+// TestUploadQueuedReadsStore runs two jobs on one worker: the first
+// reads its file from memory, the second, queued behind it, drops its
+// bytes while it waits and reads the file back from the store; both
+// store every invoice.
+func TestUploadQueuedReadsStore(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := setup(t, db)
+		co := string(f.w.Company.NPWP)
+		store := &gateStore{EFakturStore: db.EFaktur(), gate: make(chan struct{}), held: make(chan struct{})}
+		cfg := efaktur.DefaultUploadConfig()
+		cfg.Workers = 1
+		up := efaktur.NewUploads(f.svc, store, cfg)
+		ctx, stop := context.WithCancel(context.Background())
+		ran := make(chan struct{})
+		go func() { defer close(ran); up.Run(ctx) }()
+		defer func() { stop(); <-ran }()
+		var first efaktur.Upload
+		for range 100 {
+			var err error
+			first, _, err = up.Upload(f.seller, co, bytes.NewReader(f.file(t, 3, nil)), efaktur.UploadOptions{Passphrase: pass, FileName: "first.xml"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if first.State == efaktur.UploadQueued {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		<-store.held
+		second, _, err := up.Upload(f.seller, co, bytes.NewReader(f.file(t, 4, func(i int, inv *efaktur.Invoice) { inv.RefDesc = fmt.Sprintf("SECOND-%d", i) })),
+			efaktur.UploadOptions{Passphrase: pass, FileName: "second.xml"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		close(store.gate)
+		want := map[int64]int{first.ID: 3, second.ID: 4}
+		deadline := time.Now().Add(20 * time.Second)
+		for id, n := range want {
+			job, err := up.Job(f.seller, co, id)
+			for err == nil && !job.State.Ended() && time.Now().Before(deadline) {
+				time.Sleep(10 * time.Millisecond)
+				job, err = up.Job(f.seller, co, id)
+			}
+			if err != nil || job.State != efaktur.UploadDone || job.Stored != n {
+				t.Errorf("job %d = %+v, %v; want done with %d stored", id, job, err, n)
+			}
+		}
+		store.readsMu.Lock()
+		defer store.readsMu.Unlock()
+		if store.reads != 1 {
+			t.Errorf("%d files read back from the store, want 1 (the queued job's)", store.reads)
 		}
 	})
 }
