@@ -16,6 +16,8 @@ const villaUsage = `
 Usage: coretax villa import FILE --channel CHANNEL --property ID --owner NPWP
                                  [--rate CUR=RUPIAH@YYYY-MM-DD]... [--listing NAME]
                                  [--payout-country ISO3] [--data DIR] [--database-url URL]
+       coretax villa declare --property ID --owner NPWP --month YYYY-MM [--file]
+                             (coretax villa declare --help for the rest)
 
 import reads a booking export for one registered property and stores its
 bookings, as the web page and the API do (doc/pbjt-bookings.md):
@@ -69,14 +71,16 @@ func runVilla(ctx context.Context, a *app, args []string) error {
 	fs.Var(&rates, "rate", "exchange rate CUR=RUPIAH@YYYY-MM-DD, from that day on; repeat as needed")
 	sf := a.addStorageFlags(fs)
 	if len(args) == 0 {
-		return &usageError{msg: "missing subcommand; use import"}
+		return &usageError{msg: "missing subcommand; use import or declare"}
 	}
 	switch args[0] {
 	case "import":
+	case "declare":
+		return runVillaDeclare(ctx, a, args[1:])
 	case "help", "-h", "-help", "--help":
 		return a.parse(fs, []string{"--help"})
 	default:
-		return &usageError{msg: fmt.Sprintf("unknown subcommand %q; use import", args[0])}
+		return &usageError{msg: fmt.Sprintf("unknown subcommand %q; use import or declare", args[0])}
 	}
 	operands, err := a.parseInterspersed(fs, args[1:])
 	if err != nil {

@@ -153,9 +153,34 @@ func (s *Declarations) File(ctx context.Context, npwp string, propertyID int64, 
 // last day gives the rate, the deadlines, the penalty rule and the
 // numbering.
 func (s *Declarations) FileAt(ctx context.Context, npwp string, propertyID int64, in DeclarationInput, at time.Time) (Declaration, error) {
-	t, p, err := s.operated(ctx, npwp, propertyID, ActDeclare)
+	d, n, e, err := s.prepare(ctx, npwp, propertyID, in, at, ActDeclare)
 	if err != nil {
 		return Declaration{}, err
+	}
+	if err := s.store.FileDeclaration(ctx, &d, n, e); err != nil {
+		return Declaration{}, err
+	}
+	return d, nil
+}
+
+// Preview returns the declaration File would file now, without its number
+// and payment code and without storing it, for the command line's dry
+// run; it needs pbjt.read on the taxpayer, which must be the property's
+// operator.
+func (s *Declarations) Preview(ctx context.Context, npwp string, propertyID int64, in DeclarationInput) (Declaration, error) {
+	d, _, _, err := s.prepare(ctx, npwp, propertyID, in, s.svc.now(), ActRead)
+	return d, err
+}
+
+// prepare checks a declaration to file at the moment at and computes it,
+// with the numbering and the audit entry to store it with.
+func (s *Declarations) prepare(ctx context.Context, npwp string, propertyID int64, in DeclarationInput, at time.Time, act actor.Action) (Declaration, Numberer, audit.Entry, error) {
+	fail := func(err error) (Declaration, Numberer, audit.Entry, error) {
+		return Declaration{}, Numberer{}, audit.Entry{}, err
+	}
+	t, p, err := s.operated(ctx, npwp, propertyID, act)
+	if err != nil {
+		return fail(err)
 	}
 	var fs errs.Fields
 	per, err := ParsePeriod(in.Month)
@@ -186,54 +211,54 @@ func (s *Declarations) FileAt(ctx context.Context, npwp string, propertyID int64
 		}
 	}
 	if err := fs.Err("the declaration is not valid"); err != nil {
-		return Declaration{}, err
+		return fail(err)
 	}
 	all, err := s.store.PropertyDeclarations(ctx, p.ID)
 	if err != nil {
-		return Declaration{}, err
+		return fail(err)
 	}
 	revs := revisionsOf(all, per)
 	if in.Revision != len(revs) {
 		if len(revs) == 0 {
-			return Declaration{}, errs.InvalidFields("there is nothing to amend", errs.Field("revision", fmt.Sprint(in.Revision), "%s has no declaration yet; file revision 0, the original", per))
+			return fail(errs.InvalidFields("there is nothing to amend", errs.Field("revision", fmt.Sprint(in.Revision), "%s has no declaration yet; file revision 0, the original", per)))
 		}
-		return Declaration{}, &errs.Error{Kind: errs.Conflict, Message: "the declaration changed", Fields: []errs.FieldError{errs.Field("revision", fmt.Sprint(in.Revision),
-			"revision %d of %s is the current one; an amendment is revision %d", len(revs)-1, per, len(revs))}}
+		return fail(&errs.Error{Kind: errs.Conflict, Message: "the declaration changed", Fields: []errs.FieldError{errs.Field("revision", fmt.Sprint(in.Revision),
+			"revision %d of %s is the current one; an amendment is revision %d", len(revs)-1, per, len(revs))}})
 	}
 	code := p.RegencyCode
 	if len(revs) > 0 {
 		// An amendment corrects the declaration filed with its region.
 		code = revs[0].RegencyCode
 		if last := revs[len(revs)-1]; at.Before(last.FiledAt) {
-			return Declaration{}, errs.InvalidFields("the amendment is not valid", errs.Field("filed_at", at.UTC().Format(time.RFC3339), "is before revision %d was filed, %s", last.Revision, last.FiledAt.UTC().Format(time.RFC3339)))
+			return fail(errs.InvalidFields("the amendment is not valid", errs.Field("filed_at", at.UTC().Format(time.RFC3339), "is before revision %d was filed, %s", last.Revision, last.FiledAt.UTC().Format(time.RFC3339))))
 		}
 	}
 	table, err := s.svc.table(ctx)
 	if err != nil {
-		return Declaration{}, err
+		return fail(err)
 	}
 	v, err := table.Lookup(code, per.lastDay())
 	if err != nil {
-		return Declaration{}, err
+		return fail(err)
 	}
 	if !v.Rate.Known() {
-		return Declaration{}, errs.Errorf(errs.Invalid, "the PBJT rate of %s for %s is not known; an officer can record it (doc/pbjt.md)", v.Name(), per)
+		return fail(errs.Errorf(errs.Invalid, "the PBJT rate of %s for %s is not known; an officer can record it (doc/pbjt.md)", v.Name(), per))
 	}
 	filingDue, err := v.FilingDue(per)
 	if err != nil {
-		return Declaration{}, err
+		return fail(err)
 	}
 	paymentDue, err := v.PaymentDue(per)
 	if err != nil {
-		return Declaration{}, err
+		return fail(err)
 	}
 	total, err := s.monthTotal(ctx, p.ID, per)
 	if err != nil {
-		return Declaration{}, err
+		return fail(err)
 	}
 	if in.Nil && total.Bookings > 0 {
-		return Declaration{}, errs.InvalidFields("the month is not nil", errs.Field("nil", "true",
-			"%s has %d booking(s) with a gross of %s; declare them, or give the base you declare", per, total.Bookings, total.Base.Display()))
+		return fail(errs.InvalidFields("the month is not nil", errs.Field("nil", "true",
+			"%s has %d booking(s) with a gross of %s; declare them, or give the base you declare", per, total.Bookings, total.Base.Display())))
 	}
 	if !given {
 		base = total.Base
@@ -244,7 +269,7 @@ func (s *Declarations) FileAt(ctx context.Context, npwp string, propertyID int64
 		RegionFrom: v.From, Office: v.Office.Value, Layout: v.FormLayout.Value, Rule: RuleOf(v), Status: Current,
 		FiledBy: actor.From(ctx).String(), FiledAt: at.UTC()}
 	if d.Tax, err = TaxOn(base, d.Rate); err != nil {
-		return Declaration{}, errs.InvalidFields("the base is too large", errs.Field("base", in.Base, "%s", errs.Message(err)))
+		return fail(errs.InvalidFields("the base is too large", errs.Field("base", in.Base, "%s", errs.Message(err))))
 	}
 	if len(revs) == 0 {
 		d.Late = day.After(filingDue)
@@ -257,11 +282,11 @@ func (s *Declarations) FileAt(ctx context.Context, npwp string, propertyID int64
 		if d.Tax < d.PriorTax {
 			pays, err := s.store.PropertyPayments(ctx, p.ID)
 			if err != nil {
-				return Declaration{}, err
+				return fail(err)
 			}
 			acc, err := Settle(append(revs[:len(revs):len(revs)], d), paymentsOf(pays, per), day)
 			if err != nil {
-				return Declaration{}, err
+				return fail(err)
 			}
 			d.Overpayment = acc.Overpaid
 		}
@@ -281,10 +306,7 @@ func (s *Declarations) FileAt(ctx context.Context, npwp string, propertyID int64
 	}
 	e := s.svc.entry(ctx, t.ID, action, detail)
 	e.At = d.FiledAt
-	if err := s.store.FileDeclaration(ctx, &d, n, e); err != nil {
-		return Declaration{}, err
-	}
-	return d, nil
+	return d, n, e, nil
 }
 
 // paymentsOf returns the payments of period p.

@@ -62,6 +62,12 @@ func TestDeclarations(t *testing.T) {
 			}
 		}
 
+		// A preview computes without numbering or storing.
+		pre, err := dc.Preview(ctx, npwp, kembang.ID, pbjt.DeclarationInput{Month: "2026-10"})
+		if wantTax, _ := pbjt.TaxOn(oct.Base, 1000); err != nil || pre.Tax != wantTax || pre.Number != "" || pre.ID != 0 || !pre.Late {
+			t.Errorf("preview = %+v, %v", pre, err)
+		}
+
 		// September had no bookings: a nil declaration, on time.
 		sep, err := dc.FileAt(ctx, npwp, kembang.ID, pbjt.DeclarationInput{Month: "2026-09", Nil: true}, wib(2026, 10, 14, 9))
 		if err != nil {
