@@ -23,7 +23,9 @@ func (p profiles) Profile(_ context.Context, id int64) (registration.Profile, er
 	return registration.Profile{Taxpayer: p[id]}, nil
 }
 
-func (p profiles) PartiesOf(context.Context, int64) ([]registration.Representation, error) { return nil, nil }
+func (p profiles) PartiesOf(context.Context, int64) ([]registration.Representation, error) {
+	return nil, nil
+}
 
 // TestNoticesGroupPerRecipient: a batch of 500 slips, 497 of them to one
 // employee, sends that employee one notice, which lists the first slips
