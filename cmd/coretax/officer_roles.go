@@ -8,6 +8,7 @@ import (
 
 	"github.com/coretax/coretax/internal/actor"
 	"github.com/coretax/coretax/internal/authcode"
+	"github.com/coretax/coretax/internal/compliance"
 	"github.com/coretax/coretax/internal/ebupot"
 	"github.com/coretax/coretax/internal/efaktur"
 	"github.com/coretax/coretax/internal/exemption"
@@ -104,7 +105,7 @@ func newRolesService(db *storage.DB, now func() time.Time) *roles.Service {
 // newPolicy returns the access policy: roles' rules over the register,
 // the grants and the company registry.
 func newPolicy(db *storage.DB, now func() time.Time) *roles.Policy {
-	return roles.NewPolicy(db.Roles(), db.Registry(), now, roles.DefaultRules().Merge(authcode.Rules()).Merge(signing.Rules()).Merge(efaktur.Rules()).Merge(ebupot.Rules()).Merge(exemption.Rules()).Merge(pbjt.Rules()))
+	return roles.NewPolicy(db.Roles(), db.Registry(), now, roles.DefaultRules().Merge(authcode.Rules()).Merge(signing.Rules()).Merge(efaktur.Rules()).Merge(ebupot.Rules()).Merge(exemption.Rules()).Merge(pbjt.Rules()).Merge(compliance.AccessRules()))
 }
 
 func osUser() string {

@@ -170,7 +170,14 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	slips.UseExemptions(exemptions)
 	properties := pbjt.NewService(db.PBJT(), db.Registration(), svc.roles.Policy(), time.Now)
 	bookings := pbjt.NewBookings(properties, db.PBJT())
-	incomeTax := pbjt.NewIncomeTaxes(properties, db.PBJT(), db.PBJT(), nil)
+	// The compliance engine's runs a stopped server left behind end first
+	// (doc/compliance.md).
+	engine := newCompliance(db, svc.roles.Policy())
+	if n, err := engine.EndInterrupted(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		logger.Warn("ended compliance matching runs a stopped server left running; start a new run", "runs", n)
+	}
 	declarations := pbjt.NewDeclarations(properties, db.PBJT(), db.PBJT())
 	// Bulk uploads run in the background until the server stops; jobs a
 	// stopped server left behind end first (doc/efaktur-upload.md).
@@ -199,11 +206,11 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	}
 	api := httpapi.New(httpapi.Config{Registration: svc.registration, Registry: svc.registry, Logger: logger, Audit: svc.audit, Roles: svc.roles,
 		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox,
-		TransLog: transLog, AuthCode: authCodes, PBJT: properties, PBJTBookings: bookings, PBJTDeclarations: declarations, PBJTIncomeTax: incomeTax, Signing: signer, EFaktur: fakturs, EFakturUploads: uploads,
-		EBupot: slips, EBupotBatches: db.EBupot(), Exemptions: exemptions})
+		TransLog: transLog, AuthCode: authCodes, PBJT: properties, PBJTBookings: bookings, PBJTDeclarations: declarations, Signing: signer, EFaktur: fakturs, EFakturUploads: uploads,
+		Compliance: engine, EBupot: slips, EBupotBatches: db.EBupot(), Exemptions: exemptions})
 	pages, err := web.New(web.Config{Registration: svc.registration, Logger: logger, DemoNotes: notes, Audit: svc.audit,
 		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox, Roles: svc.roles,
-		AuthCode: authCodes, PBJT: properties, PBJTBookings: bookings, PBJTIncomeTax: incomeTax, Signing: signer, EFaktur: fakturs, EFakturUploads: uploads, EBupot: slips,
+		AuthCode: authCodes, PBJT: properties, PBJTBookings: bookings, Signing: signer, EFaktur: fakturs, EFakturUploads: uploads, EBupot: slips,
 		EBupotBatches: db.EBupot(), Exemptions: exemptions})
 	if err != nil {
 		return err
@@ -309,6 +316,7 @@ func loadDemo(ctx context.Context, db *storage.DB, svc services, sig *signing.Se
 	properties := pbjt.NewService(db.PBJT(), db.Registration(), svc.roles.Policy(), time.Now)
 	w, err := demo.Load(ctx, demo.Services{Registry: svc.registry, Registration: svc.registration, Access: svc.access, Roles: svc.roles,
 		Signing: sig, EFaktur: fakturs, EBupot: slips, EBupotBatches: db.EBupot(), PBJT: properties, Bookings: pbjt.NewBookings(properties, db.PBJT()),
+		Compliance: newCompliance(db, svc.roles.Policy()), Declarations: pbjt.NewDeclarations(properties, db.PBJT(), db.PBJT()),
 		Exemptions: exemption.NewService(db.Exemptions(), db.Registration(), svc.roles.Policy(), time.Now)})
 	if err != nil {
 		return nil, err

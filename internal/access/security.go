@@ -148,7 +148,7 @@ func (s *Service) DisableTOTP(ctx context.Context, password string) error {
 }
 
 // Modules whose API routes tokens can be scoped to.
-var Modules = []string{"registration"}
+var Modules = []string{"registration", "compliance"}
 
 var scopeRE = regexp.MustCompile(`^[a-z]+:(read|write)$`)
 

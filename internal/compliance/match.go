@@ -113,7 +113,7 @@ type Declaration struct {
 
 // Summary is the declaration's line of evidence.
 func (d Declaration) Summary() string {
-	return fmt.Sprintf("declaration %d: property %d with region %s for %s, revision %d, base Rp %s, tax Rp %s, filed %s",
+	return fmt.Sprintf("declaration %d: property %d with region %s for %s, revision %d, base %s, tax %s, filed %s",
 		d.ID, d.PropertyID, d.RegencyCode, d.Period, d.Revision, d.Base.Display(), d.Tax.Display(), d.FiledAt.Format(time.DateOnly))
 }
 

@@ -98,7 +98,7 @@ func (r Record) ListingKey() string { return "listing:" + r.Source + ":" + r.Lis
 // Summary is the one-line description of the record used as evidence.
 func (r Record) Summary() string {
 	if r.Kind == KindExpenseClaim {
-		return fmt.Sprintf("%s record %s: %s claims a fee of Rp %s paid to %s (%s) in %s", r.Source, r.FeedID, r.HostNPWP, r.Gross.Display(), r.PayeeName, r.PayeeID, r.Period)
+		return fmt.Sprintf("%s record %s: %s claims a fee of %s paid to %s (%s) in %s", r.Source, r.FeedID, r.HostNPWP, r.Gross.Display(), r.PayeeName, r.PayeeID, r.Period)
 	}
 	when := r.Period
 	if !r.CheckIn.IsZero() {
@@ -112,7 +112,7 @@ func (r Record) Summary() string {
 	if r.PayoutCountry != "" {
 		to = " to " + r.PayoutCountry
 	}
-	return fmt.Sprintf("%s record %s: listing %s %q (%s), %s, gross Rp %s, commission Rp %s, payout Rp %s%s",
+	return fmt.Sprintf("%s record %s: listing %s %q (%s), %s, gross %s, commission %s, payout %s%s",
 		r.Source, r.FeedID, r.ListingID, r.ListingName, where, when, r.Gross.Display(), r.Commission.Display(), r.Payout.Display(), to)
 }
 

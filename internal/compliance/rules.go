@@ -70,7 +70,7 @@ func rulesText(texts []string) string {
 	return strings.Join(out, " | ")
 }
 
-func rp(a money.Amount) string { return "Rp " + a.Display() }
+func rp(a money.Amount) string { return a.Display() }
 
 // listingEvidence lists the listing's records (summaries are filled in
 // from the store) and a count of the rest.
@@ -478,7 +478,7 @@ type Slip struct {
 
 // Summary is the slip's line of evidence.
 func (s Slip) Summary() string {
-	return fmt.Sprintf("slip %d: %s %s for %s to %s, object %s, gross Rp %s", s.ID, s.Type, s.Number, s.Period, s.RecipientTIN, s.ObjectCode, s.Gross.Display())
+	return fmt.Sprintf("slip %d: %s %s for %s to %s, object %s, gross %s", s.ID, s.Type, s.Number, s.Period, s.RecipientTIN, s.ObjectCode, s.Gross.Display())
 }
 
 // Claimant is a taxpayer's expense claims in the window with the slips it

@@ -657,7 +657,7 @@ func (e env) complete(ctx context.Context, store Store, flags []*Flag) error {
 				return fmt.Errorf("read the bookings of property %d: %w", f.PropertyID, err)
 			}
 			for _, bm := range bms {
-				f.Evidence = append(f.Evidence, Evidence{Kind: EvidenceBooking, ID: bm.FirstID, Summary: fmt.Sprintf("%d bookings the taxpayer imported for %s: gross Rp %s, payout Rp %s",
+				f.Evidence = append(f.Evidence, Evidence{Kind: EvidenceBooking, ID: bm.FirstID, Summary: fmt.Sprintf("%d bookings the taxpayer imported for %s: gross %s, payout %s",
 					bm.Bookings, bm.Period, bm.Gross.Display(), bm.Payout.Display())})
 			}
 		}

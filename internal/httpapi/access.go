@@ -76,6 +76,9 @@ func routeScope(method, pattern string) string {
 	switch {
 	case strings.HasPrefix(path, Prefix+"/taxpayers"):
 		return "registration:" + rw
+	case path == Prefix+"/compliance/records", path == Prefix+"/compliance/imports":
+		// Third-party data from a platform or bank (doc/compliance.md).
+		return "compliance:" + rw
 	case strings.HasPrefix(path, Prefix+"/id/"), path == Prefix+"/openapi.yaml",
 		strings.HasPrefix(path, Prefix+"/objectcodes"), rw == "read" && strings.HasPrefix(path, Prefix+"/regencies"):
 		// Public reference data: the tax object codes and the regions'

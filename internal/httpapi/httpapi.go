@@ -22,6 +22,7 @@ import (
 	"github.com/coretax/coretax/internal/access"
 	"github.com/coretax/coretax/internal/audit"
 	"github.com/coretax/coretax/internal/authcode"
+	"github.com/coretax/coretax/internal/compliance"
 	"github.com/coretax/coretax/internal/compliance/casework"
 	"github.com/coretax/coretax/internal/ebupot"
 	"github.com/coretax/coretax/internal/efaktur"
@@ -98,6 +99,10 @@ type Config struct {
 	// (/taxpayers/{npwp}/properties/{id}/imports and /bookings). When
 	// nil, those routes answer 503.
 	PBJTBookings *pbjt.Bookings
+	// Compliance serves the compliance engine: third-party records,
+	// the matching job, flags and the self-check (doc/compliance.md).
+	// When nil, those routes answer 503.
+	Compliance *compliance.Service
 	// PBJTDeclarations serves a property's monthly declarations
 	// (/taxpayers/{npwp}/properties/{id}/declarations). When nil, those
 	// routes answer 503.
@@ -138,6 +143,8 @@ type server struct {
 	pbjt *pbjt.Service
 	// bookings serves a property's imports and bookings; nil answers 503.
 	bookings *pbjt.Bookings
+	// compliance serves the compliance engine; nil answers 503.
+	compliance *compliance.Service
 	// pbjtDeclarations serves a property's declarations; nil answers 503.
 	pbjtDeclarations *pbjt.Declarations
 	// incomeTax serves the villa owner's income tax view; nil answers
@@ -291,6 +298,14 @@ var routes = []route{
 	{"GET", "/api/v1/taxpayers/{npwp}/exemptions/{id}", (*server).exemptionCertificate},
 	{"POST", "/api/v1/taxpayers/{npwp}/exemptions/{id}/revoke", (*server).revokeExemption},
 	{"GET", "/api/v1/objectcodes", (*server).objectCodes},
+	{"POST", "/api/v1/compliance/records", (*server).postRecords},
+	{"POST", "/api/v1/compliance/imports", (*server).postImport},
+	{"POST", "/api/v1/compliance/runs", (*server).startRun},
+	{"GET", "/api/v1/compliance/runs", (*server).listRuns},
+	{"GET", "/api/v1/compliance/runs/{id}", (*server).complianceRun},
+	{"GET", "/api/v1/compliance/flags", (*server).listFlags},
+	{"GET", "/api/v1/compliance/flags/{id}", (*server).complianceFlag},
+	{"GET", "/api/v1/taxpayers/{npwp}/compliance/self-check", (*server).selfCheck},
 	{"GET", "/api/v1/objectcodes/{code}", (*server).objectCode},
 	{"GET", "/api/v1/compliance/risks", (*server).risks},
 	{"GET", "/api/v1/compliance/cases", (*server).listCases},
@@ -325,6 +340,7 @@ func New(cfg Config) http.Handler {
 	s.uploads = cfg.EFakturUploads
 	s.pbjt = cfg.PBJT
 	s.bookings = cfg.PBJTBookings
+	s.compliance = cfg.Compliance
 	s.pbjtDeclarations = cfg.PBJTDeclarations
 	s.incomeTax = cfg.PBJTIncomeTax
 	s.cases = cfg.Cases
