@@ -9,6 +9,7 @@ import (
 	"github.com/coretax/coretax/internal/actor"
 	"github.com/coretax/coretax/internal/authcode"
 	"github.com/coretax/coretax/internal/compliance"
+	"github.com/coretax/coretax/internal/compliance/casework"
 	"github.com/coretax/coretax/internal/ebupot"
 	"github.com/coretax/coretax/internal/efaktur"
 	"github.com/coretax/coretax/internal/exemption"
@@ -105,7 +106,7 @@ func newRolesService(db *storage.DB, now func() time.Time) *roles.Service {
 // newPolicy returns the access policy: roles' rules over the register,
 // the grants and the company registry.
 func newPolicy(db *storage.DB, now func() time.Time) *roles.Policy {
-	return roles.NewPolicy(db.Roles(), db.Registry(), now, roles.DefaultRules().Merge(authcode.Rules()).Merge(signing.Rules()).Merge(efaktur.Rules()).Merge(ebupot.Rules()).Merge(exemption.Rules()).Merge(pbjt.Rules()).Merge(compliance.AccessRules()))
+	return roles.NewPolicy(db.Roles(), db.Registry(), now, roles.DefaultRules().Merge(authcode.Rules()).Merge(signing.Rules()).Merge(efaktur.Rules()).Merge(ebupot.Rules()).Merge(exemption.Rules()).Merge(pbjt.Rules()).Merge(casework.Rules()).Merge(compliance.AccessRules()))
 }
 
 func osUser() string {

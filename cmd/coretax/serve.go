@@ -170,6 +170,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	slips.UseExemptions(exemptions)
 	properties := pbjt.NewService(db.PBJT(), db.Registration(), svc.roles.Policy(), time.Now)
 	bookings := pbjt.NewBookings(properties, db.PBJT())
+	cases := newCases(db, svc.roles.Policy(), properties, "http://"+displayAddr(*addr))
 	// The compliance engine's runs a stopped server left behind end first
 	// (doc/compliance.md).
 	engine := newCompliance(db, svc.roles.Policy())
@@ -204,11 +205,11 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	if devOutbox && len(notes) > 0 {
 		notes = append(notes, "Read the one-time codes and other messages in the development outbox: http://"+displayAddr(*addr)+"/outbox")
 	}
-	api := httpapi.New(httpapi.Config{Registration: svc.registration, Registry: svc.registry, Logger: logger, Audit: svc.audit, Roles: svc.roles,
+	api := httpapi.New(httpapi.Config{Cases: cases, Registration: svc.registration, Registry: svc.registry, Logger: logger, Audit: svc.audit, Roles: svc.roles,
 		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox,
 		TransLog: transLog, AuthCode: authCodes, PBJT: properties, PBJTBookings: bookings, PBJTDeclarations: declarations, Signing: signer, EFaktur: fakturs, EFakturUploads: uploads,
 		Compliance: engine, EBupot: slips, EBupotBatches: db.EBupot(), Exemptions: exemptions})
-	pages, err := web.New(web.Config{Registration: svc.registration, Logger: logger, DemoNotes: notes, Audit: svc.audit,
+	pages, err := web.New(web.Config{Cases: cases, Registration: svc.registration, Logger: logger, DemoNotes: notes, Audit: svc.audit,
 		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox, Roles: svc.roles,
 		AuthCode: authCodes, PBJT: properties, PBJTBookings: bookings, Signing: signer, EFaktur: fakturs, EFakturUploads: uploads, EBupot: slips,
 		EBupotBatches: db.EBupot(), Exemptions: exemptions})
@@ -316,7 +317,7 @@ func loadDemo(ctx context.Context, db *storage.DB, svc services, sig *signing.Se
 	properties := pbjt.NewService(db.PBJT(), db.Registration(), svc.roles.Policy(), time.Now)
 	w, err := demo.Load(ctx, demo.Services{Registry: svc.registry, Registration: svc.registration, Access: svc.access, Roles: svc.roles,
 		Signing: sig, EFaktur: fakturs, EBupot: slips, EBupotBatches: db.EBupot(), PBJT: properties, Bookings: pbjt.NewBookings(properties, db.PBJT()),
-		Compliance: newCompliance(db, svc.roles.Policy()), Declarations: pbjt.NewDeclarations(properties, db.PBJT(), db.PBJT()),
+		Compliance: newCompliance(db, svc.roles.Policy()), Cases: newCases(db, svc.roles.Policy(), properties, baseURL), Declarations: pbjt.NewDeclarations(properties, db.PBJT(), db.PBJT()),
 		Exemptions: exemption.NewService(db.Exemptions(), db.Registration(), svc.roles.Policy(), time.Now)})
 	if err != nil {
 		return nil, err

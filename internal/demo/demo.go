@@ -23,6 +23,7 @@ import (
 	"github.com/coretax/coretax/internal/access"
 	"github.com/coretax/coretax/internal/actor"
 	"github.com/coretax/coretax/internal/compliance"
+	"github.com/coretax/coretax/internal/compliance/casework"
 	"github.com/coretax/coretax/internal/ebupot"
 	"github.com/coretax/coretax/internal/efaktur"
 	"github.com/coretax/coretax/internal/exemption"
@@ -70,6 +71,9 @@ type Services struct {
 	// declarations (pbjt_declaration.go).
 	Compliance   *compliance.Service
 	Declarations *pbjt.Declarations
+	// Cases, when set with the compliance part, opens a case with its
+	// letter for the owner who declares the payout (compliance_case.go).
+	Cases *casework.Service
 }
 
 // World names what was loaded, for the notes printed on start.
@@ -97,6 +101,8 @@ type World struct {
 	VillaDeclarations []pbjt.Declaration
 	// Compliance is the compliance engine's part, when it was loaded.
 	Compliance *Compliance
+	// Case is the demo's compliance case, when Cases was given.
+	Case *casework.Case
 	// Accounts are the demo logins, with their passwords.
 	Accounts []Account
 }
@@ -226,6 +232,9 @@ func Load(ctx context.Context, s Services) (World, error) {
 	if err == nil && s.Compliance != nil && s.Declarations != nil && w.Villa != nil {
 		err = loadCompliance(ctx, s, &w)
 	}
+	if err == nil && s.Cases != nil && w.Compliance != nil {
+		err = loadCases(ctx, s, &w)
+	}
 	if err == nil && s.Access != nil {
 		err = loadAccounts(ctx, s.Access, s.Roles, &w)
 	}
@@ -305,6 +314,7 @@ func (w World) Notes(baseURL string) []string {
 			fmt.Sprintf("Import a booking export from the command line: go run ./cmd/coretax villa import internal/booking/testdata/airbnb_transactions.csv --channel airbnb --property %d --owner %s --listing 'Villa Kembang' --rate %s", v.Property.ID, w.VillaOwner.NPWP, DemoRate))
 	}
 	notes = append(notes, w.declarationNotes(baseURL)...)
+	notes = append(notes, w.caseNotes(baseURL)...)
 	if e := w.Exemptions; e != nil {
 		notes = append(notes,
 			fmt.Sprintf("Exemptions: the designer holds SKB PPh 21 %s for design fees (21-100-20) this year and the villa owner a Suket PP 55; see them at %s/taxpayers/%s/exemptions. A BP21 to the designer with facility TaxExAr21 takes the SKB's number from the register; with another code or recipient the facility is refused. Officers record and revoke certificates at %s/officer/exemptions",

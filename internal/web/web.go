@@ -24,6 +24,7 @@ import (
 	"github.com/coretax/coretax/internal/actor"
 	"github.com/coretax/coretax/internal/audit"
 	"github.com/coretax/coretax/internal/authcode"
+	"github.com/coretax/coretax/internal/compliance/casework"
 	"github.com/coretax/coretax/internal/ebupot"
 	"github.com/coretax/coretax/internal/efaktur"
 	"github.com/coretax/coretax/internal/errs"
@@ -93,6 +94,10 @@ type Config struct {
 	// (/taxpayers/{npwp}/properties/{id}/bookings); when nil those pages
 	// answer 503.
 	PBJTBookings *pbjt.Bookings
+	// Cases serves the officer's compliance pages (/officer/compliance/...)
+	// and the taxpayer's self-check and letters; when nil those pages
+	// answer 503.
+	Cases *casework.Service
 	// PBJTIncomeTax serves the villa owner's income tax view
 	// (/taxpayers/{npwp}/income-tax/{year}); when nil those pages answer
 	// 503.
@@ -120,6 +125,8 @@ type server struct {
 	exemptions *exemption.Service
 	// pbjtBookings serves a property's bookings pages.
 	pbjtBookings *pbjt.Bookings
+	// cases serves the compliance pages.
+	cases *casework.Service
 	// pbjtIncomeTax serves the owner's income tax page.
 	pbjtIncomeTax *pbjt.IncomeTaxes
 	// insecureCookies leaves Secure off the session cookie.
@@ -246,6 +253,25 @@ var routes = []route{
 	{"POST /taxpayers/{npwp}/exemptions/{id}/revoke", (*server).revokeExemption},
 	{"GET /officer/exemptions", (*server).officerExemptions},
 	{"GET /objectcodes", (*server).objectCodes},
+	{"GET /officer/compliance", (*server).complianceDashboard},
+	{"GET /officer/compliance/flags", (*server).complianceFlags},
+	{"GET /officer/compliance/risks", (*server).complianceRisks},
+	{"GET /officer/compliance/evidence", (*server).complianceEvidence},
+	{"GET /officer/compliance/cases", (*server).complianceCases},
+	{"POST /officer/compliance/cases", (*server).openComplianceCase},
+	{"GET /officer/compliance/cases/{id}", (*server).complianceCase},
+	{"POST /officer/compliance/cases/{id}/assign", (*server).assignComplianceCase},
+	{"POST /officer/compliance/cases/{id}/letter", (*server).sendComplianceLetter},
+	{"GET /officer/compliance/cases/{id}/letter/pdf", (*server).complianceLetterPDF},
+	{"POST /officer/compliance/cases/{id}/reply", (*server).recordComplianceReply},
+	{"POST /officer/compliance/cases/{id}/close", (*server).closeComplianceCase},
+	{"GET /taxpayers/{npwp}/self-check", (*server).selfCheck},
+	{"GET /taxpayers/{npwp}/self-check/correction", (*server).correctionForm},
+	{"POST /taxpayers/{npwp}/self-check/correction", (*server).fileCorrection},
+	{"GET /taxpayers/{npwp}/letters", (*server).taxpayerLetters},
+	{"GET /taxpayers/{npwp}/letters/{id}", (*server).taxpayerLetter},
+	{"POST /taxpayers/{npwp}/letters/{id}/response", (*server).respondLetter},
+	{"GET /taxpayers/{npwp}/letters/{id}/pdf", (*server).taxpayerLetterPDF},
 }
 
 // Patterns lists the method and path patterns of the pages ("GET
@@ -274,6 +300,7 @@ func New(cfg Config) (http.Handler, error) {
 	s.uploads = cfg.EFakturUploads
 	s.pbjt = cfg.PBJT
 	s.pbjtBookings = cfg.PBJTBookings
+	s.cases = cfg.Cases
 	s.pbjtIncomeTax = cfg.PBJTIncomeTax
 	s.ebupot, s.ebupotBatches = cfg.EBupot, cfg.EBupotBatches
 	s.exemptions = cfg.Exemptions
