@@ -223,6 +223,9 @@ func Load(ctx context.Context, s Services) (World, error) {
 	if err == nil && s.PBJT != nil && s.Bookings != nil {
 		err = loadVilla(ctx, s, &w)
 	}
+	if err == nil && s.PBJT != nil && s.Bookings != nil {
+		err = loadDirectStays(ctx, s, &w)
+	}
 	if err == nil && s.Exemptions != nil {
 		err = loadExemptions(ctx, s, &w)
 	}
@@ -307,6 +310,7 @@ func (w World) Notes(baseURL string) []string {
 			fmt.Sprintf("The employee sees the slips received, signed in as the employee: %s/api/v1/taxpayers/%s/ebupot/received?current=true", baseURL, w.Employee.NPWP),
 			fmt.Sprintf("Browse the tax object codes: %s/api/v1/objectcodes?slip=BP21&q=tenaga+ahli", baseURL))
 	}
+	notes = append(notes, w.incomeTaxNotes(baseURL)...)
 	if v := w.Villa; v != nil {
 		path := fmt.Sprintf("%s/api/v1/taxpayers/%s/properties/%d", baseURL, w.VillaOwner.NPWP, v.Property.ID)
 		notes = append(notes,
