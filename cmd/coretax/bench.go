@@ -37,7 +37,7 @@ import (
 )
 
 const benchUsage = `
-Usage: coretax bench efaktur [--database URL] [--invoices 1000] [--runs 5] [--json] [--cpuprofile FILE]
+Usage: coretax bench efaktur [--database URL] [--invoices 1000] [--runs 5] [--chunk 500] [--json] [--cpuprofile FILE]
 
 Measures a bulk upload of e-Faktur invoices end to end and, in the same
 run, the yardstick: the same work written without the product.
@@ -47,7 +47,8 @@ the file stored and read invoice by invoice, each invoice validated and
 checked against the register, its totals computed, the signer's key
 opened once, and every invoice numbered, signed, logged in the
 transparency log, stored approved and audited, a chunk of invoices per
-transaction, with the job's counts and report.
+transaction (--chunk, by default the product's), with the job's counts
+and report.
 
 The yardstick: the file parsed with encoding/xml into plain structs, each
 invoice's bytes signed with ECDSA P-256, and one row per invoice inserted
@@ -62,8 +63,12 @@ cheap KDF setting: the real setting costs the same once per upload,
 whatever its size, and is not what is measured.
 
 Prints the median and best invoices per second of each pipeline, the
-ratio of the medians, and the machine. Exits 0 on a completed run, 1
-when the scratch database or the world cannot be set up.
+median CPU time this process spent on one run of each (a database
+server's own CPU time is not counted), the ratio of the medians, the
+load average before and after, and the machine. The machine is
+often shared: compare figures taken at a load average well below its
+cores. Exits 0 on a completed run, 1 when the scratch database or the
+world cannot be set up.
 
 Flags:
 `
@@ -75,8 +80,6 @@ func runBench(ctx context.Context, a *app, args []string) error {
 	switch args[0] {
 	case "efaktur":
 		return a.benchEfaktur(ctx, args[1:])
-	case "compliance":
-		return a.benchCompliance(ctx, args[1:])
 	case "help", "-h", "-help", "--help":
 		return a.parse(a.newFlagSet("bench", benchUsage), []string{"--help"})
 	}
@@ -85,34 +88,65 @@ func runBench(ctx context.Context, a *app, args []string) error {
 
 // benchResult is what bench efaktur prints with --json.
 type benchResult struct {
-	Database        string      `json:"database"`
-	DatabaseVersion string      `json:"database_version"`
-	Invoices        int         `json:"invoices"`
-	Runs            int         `json:"runs"`
-	Product         benchSeries `json:"product"`
-	Yardstick       benchSeries `json:"yardstick"`
+	Database        string `json:"database"`
+	DatabaseVersion string `json:"database_version"`
+	Invoices        int    `json:"invoices"`
+	Runs            int    `json:"runs"`
+	// ChunkSize is the product's invoices per transaction.
+	ChunkSize int         `json:"chunk_size"`
+	Product   benchSeries `json:"product"`
+	Yardstick benchSeries `json:"yardstick"`
 	// Ratio is the product's median over the yardstick's.
 	Ratio   float64      `json:"ratio"`
 	Machine benchMachine `json:"machine"`
+	// LoadBefore and LoadAfter are /proc/loadavg's 1, 5 and 15 minute
+	// load averages when the runs began and ended; empty where the
+	// system has no /proc/loadavg.
+	LoadBefore string `json:"load_before"`
+	LoadAfter  string `json:"load_after"`
 }
 
-// benchSeries holds the invoices per second of each run.
+// benchSeries holds the invoices per second of each run, and the CPU
+// time this process spent on each (user and system, in milliseconds;
+// the database server's is not included).
 type benchSeries struct {
 	PerSecond []float64 `json:"per_second"`
 	Median    float64   `json:"median"`
 	Best      float64   `json:"best"`
+	CPUms     []float64 `json:"cpu_ms"`
+	CPUMedian float64   `json:"cpu_median_ms"`
 }
 
-func (s *benchSeries) add(n int, d time.Duration) {
+func (s *benchSeries) add(n int, d, cpu time.Duration) {
 	s.PerSecond = append(s.PerSecond, float64(n)/d.Seconds())
-	sorted := slices.Clone(s.PerSecond)
+	s.CPUms = append(s.CPUms, float64(cpu.Microseconds())/1000)
+	s.Median, s.Best = median(s.PerSecond)
+	s.CPUMedian, _ = median(s.CPUms)
+}
+
+// median returns the median and the largest of xs.
+func median(xs []float64) (med, top float64) {
+	sorted := slices.Clone(xs)
 	slices.Sort(sorted)
-	s.Best = sorted[len(sorted)-1]
+	top = sorted[len(sorted)-1]
 	if m := len(sorted); m%2 == 1 {
-		s.Median = sorted[m/2]
-	} else {
-		s.Median = (sorted[m/2-1] + sorted[m/2]) / 2
+		return sorted[m/2], top
 	}
+	return (sorted[len(sorted)/2-1] + sorted[len(sorted)/2]) / 2, top
+}
+
+// loadAverage returns the first three fields of /proc/loadavg, or ""
+// where there is none.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return ""
+	}
+	return strings.Join(f[:3], " ")
 }
 
 type benchMachine struct {
@@ -127,6 +161,7 @@ func (a *app) benchEfaktur(ctx context.Context, args []string) error {
 	dbURL := fs.String("database", "", "PostgreSQL URL of a server to create a scratch schema on; empty for a scratch SQLite file")
 	n := fs.Int("invoices", 1000, "invoices per upload (1 to 1000, the most one approval signs)")
 	runs := fs.Int("runs", 5, "runs of each pipeline")
+	chunk := fs.Int("chunk", efaktur.DefaultUploadConfig().ChunkSize, "the product's invoices per transaction")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the runs (both pipelines) to this file")
 	if err := a.parse(fs, args); err != nil {
@@ -141,12 +176,17 @@ func (a *app) benchEfaktur(ctx context.Context, args []string) error {
 	if *runs < 1 {
 		return &usageError{msg: fmt.Sprintf("--runs %d: give at least 1", *runs)}
 	}
+	if *chunk < 1 {
+		return &usageError{msg: fmt.Sprintf("--chunk %d: give at least 1", *chunk)}
+	}
 	db, version, drop, err := benchDatabase(ctx, *dbURL)
 	if err != nil {
 		return fmt.Errorf("scratch database: %w", err)
 	}
 	defer drop()
-	env, err := newBenchWorld(ctx, db)
+	cfg := efaktur.DefaultUploadConfig()
+	cfg.ChunkSize = *chunk
+	env, err := newBenchWorld(ctx, db, cfg)
 	if err != nil {
 		return fmt.Errorf("set up the world: %w", err)
 	}
@@ -158,7 +198,8 @@ func (a *app) benchEfaktur(ctx context.Context, args []string) error {
 	if err := ys.Setup(ctx); err != nil {
 		return fmt.Errorf("set up the yardstick: %w", err)
 	}
-	res := benchResult{Database: db.Dialect().String(), DatabaseVersion: version, Invoices: *n, Runs: *runs, Machine: machine()}
+	res := benchResult{Database: db.Dialect().String(), DatabaseVersion: version, Invoices: *n, Runs: *runs, ChunkSize: *chunk,
+		Machine: machine(), LoadBefore: loadAverage()}
 	if *profile != "" {
 		prof, err := os.Create(*profile)
 		if err != nil {
@@ -175,20 +216,21 @@ func (a *app) benchEfaktur(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		start := time.Now()
+		start, cpu := time.Now(), processCPU()
 		stored, err := env.upload(ctx, file)
 		if err != nil {
 			return fmt.Errorf("run %d: product: %w", run+1, err)
 		}
-		res.Product.add(stored, time.Since(start))
-		start = time.Now()
+		res.Product.add(stored, time.Since(start), processCPU()-cpu)
+		start, cpu = time.Now(), processCPU()
 		stored, err = ys.Run(ctx, file)
 		if err != nil {
 			return fmt.Errorf("run %d: yardstick: %w", run+1, err)
 		}
-		res.Yardstick.add(stored, time.Since(start))
+		res.Yardstick.add(stored, time.Since(start), processCPU()-cpu)
 	}
 	res.Ratio = res.Product.Median / res.Yardstick.Median
+	res.LoadAfter = loadAverage()
 	if *asJSON {
 		enc := json.NewEncoder(a.stdout)
 		enc.SetIndent("", "  ")
@@ -199,11 +241,14 @@ func (a *app) benchEfaktur(ctx context.Context, args []string) error {
 }
 
 func printBench(w io.Writer, r benchResult) {
-	fmt.Fprintf(w, "e-Faktur upload of %d invoices, %d run(s), on %s %s\n", r.Invoices, r.Runs, r.Database, r.DatabaseVersion)
-	fmt.Fprintf(w, "  %-10s median %8.0f invoices/s   best %8.0f invoices/s\n", "product", r.Product.Median, r.Product.Best)
-	fmt.Fprintf(w, "  %-10s median %8.0f invoices/s   best %8.0f invoices/s\n", "yardstick", r.Yardstick.Median, r.Yardstick.Best)
+	fmt.Fprintf(w, "e-Faktur upload of %d invoices, %d run(s), on %s %s, %d invoices per transaction\n", r.Invoices, r.Runs, r.Database, r.DatabaseVersion, r.ChunkSize)
+	fmt.Fprintf(w, "  %-10s median %8.0f invoices/s   best %8.0f invoices/s   CPU of this process %6.0f ms a run (median)\n", "product", r.Product.Median, r.Product.Best, r.Product.CPUMedian)
+	fmt.Fprintf(w, "  %-10s median %8.0f invoices/s   best %8.0f invoices/s   CPU of this process %6.0f ms a run (median)\n", "yardstick", r.Yardstick.Median, r.Yardstick.Best, r.Yardstick.CPUMedian)
 	fmt.Fprintf(w, "  ratio      %.0f %% of the yardstick (medians)\n", 100*r.Ratio)
 	fmt.Fprintf(w, "machine: %s, %d cores, %s, %s\n", r.Machine.CPU, r.Machine.Cores, r.Machine.GoVersion, r.Machine.OS)
+	if r.LoadBefore != "" {
+		fmt.Fprintf(w, "load average (1, 5, 15 min): %s before, %s after\n", r.LoadBefore, r.LoadAfter)
+	}
 }
 
 // machine describes the computer the benchmark ran on.
@@ -311,7 +356,7 @@ type benchWorld struct {
 // benchPassphrase is the director's passphrase in the scratch world.
 const benchPassphrase = "Bench#Passphrase2026"
 
-func newBenchWorld(ctx context.Context, db *storage.DB) (*benchWorld, error) {
+func newBenchWorld(ctx context.Context, db *storage.DB, upload efaktur.UploadConfig) (*benchWorld, error) {
 	now := time.Now
 	rs := registry.NewService(db.Registry(), now)
 	reg := registration.NewService(db.Registration(), db.Registry(), registration.OpenPolicy(), now, registration.DefaultConfig())
@@ -348,7 +393,7 @@ func newBenchWorld(ctx context.Context, db *storage.DB) (*benchWorld, error) {
 		AccountID: w.Director.ID, ActingForID: w.Company.ID, ActingFor: string(w.Company.NPWP)}
 	svc := efaktur.NewService(db.EFaktur(), db.Registration(), sig, policy, now, efaktur.DefaultConfig())
 	bw := &benchWorld{db: db, w: w, seller: seller, day: calendar.Day(now()),
-		uploads: efaktur.NewUploads(svc, db.EFaktur(), efaktur.DefaultUploadConfig())}
+		uploads: efaktur.NewUploads(svc, db.EFaktur(), upload)}
 	for _, t := range []registration.Taxpayer{w.VillaOwner, w.Employee, w.Designer, w.Director} {
 		bw.buyers = append(bw.buyers, bench.Buyer{NPWP: string(t.NPWP), Name: t.Name, Address: "Jl. Raya Ubud 1, Gianyar"})
 	}
