@@ -321,7 +321,7 @@ func (w World) Notes(baseURL string) []string {
 	notes = append(notes, w.caseNotes(baseURL)...)
 	if e := w.Exemptions; e != nil {
 		notes = append(notes,
-			fmt.Sprintf("Exemptions: the designer holds SKB PPh 21 %s for design fees (21-100-20) this year and the villa owner a Suket PP 55; see them at %s/taxpayers/%s/exemptions. A BP21 to the designer with facility TaxExAr21 takes the SKB's number from the register; with another code or recipient the facility is refused. Officers record and revoke certificates at %s/officer/exemptions",
+			fmt.Sprintf("Exemptions: the designer holds SKB PPh 21 %s for design fees (21-100-20) this year and the villa owner a Suket PP 55; see them at %s/taxpayers/%s/exemptions. A BP21 to the designer with facility TaxExAr21 takes the SKB's number from the register; with another code or recipient the facility is refused. The company paid the villa owner December's minibus rent on a BPPU under his Suket (facility PP23, 0.5 %% final). Officers record and revoke certificates at %s/officer/exemptions",
 				e.DesignerSKB.Number, baseURL, w.Designer.NPWP, baseURL))
 	}
 	if len(w.Accounts) > 0 {
