@@ -115,6 +115,13 @@ type holdingView struct {
 	DueVerified                        bool
 	DueNote                            string
 	Units                              int
+	// Undeclared is the oldest ended month not declared, with its filing
+	// deadline and whether it has passed; Declarations is false when the
+	// declarations are not served.
+	Declarations      bool
+	Undeclared        string
+	UndeclaredDue     string
+	UndeclaredOverdue bool
 }
 
 type propertiesPage struct {
@@ -145,6 +152,17 @@ func (s *server) properties(w http.ResponseWriter, r *http.Request) error {
 			DueVerified: h.Region.FilingDay.Status == pbjt.Verified && h.Region.PaymentDay.Status == pbjt.Verified}
 		if h.Share > 0 {
 			v.Share = fmt.Sprintf("%d.%02d %%", h.Share/100, h.Share%100)
+		}
+		if s.pbjtDeclarations != nil {
+			// The next declaration: the oldest ended month not declared.
+			ov, err := s.pbjtDeclarations.Overview(r.Context(), npwp, pr.ID)
+			if err != nil {
+				return err
+			}
+			v.Declarations = true
+			if n := ov.Next; n != nil {
+				v.Undeclared, v.UndeclaredDue, v.UndeclaredOverdue = n.Period.String(), date(n.FilingDue), n.Overdue
+			}
 		}
 		p.Holdings = append(p.Holdings, v)
 	}

@@ -94,6 +94,10 @@ type Config struct {
 	// (/taxpayers/{npwp}/properties/{id}/bookings); when nil those pages
 	// answer 503.
 	PBJTBookings *pbjt.Bookings
+	// PBJTDeclarations serves a property's declarations
+	// (/taxpayers/{npwp}/properties/{id}/declarations); when nil those
+	// pages answer 503.
+	PBJTDeclarations *pbjt.Declarations
 	// Cases serves the officer's compliance pages (/officer/compliance/...)
 	// and the taxpayer's self-check and letters; when nil those pages
 	// answer 503.
@@ -125,6 +129,8 @@ type server struct {
 	exemptions *exemption.Service
 	// pbjtBookings serves a property's bookings pages.
 	pbjtBookings *pbjt.Bookings
+	// pbjtDeclarations serves a property's declarations pages.
+	pbjtDeclarations *pbjt.Declarations
 	// cases serves the compliance pages.
 	cases *casework.Service
 	// pbjtIncomeTax serves the owner's income tax page.
@@ -210,6 +216,11 @@ var routes = []route{
 	{"GET /taxpayers/{npwp}/properties/{id}/bookings", (*server).bookings},
 	{"POST /taxpayers/{npwp}/properties/{id}/bookings/imports", (*server).importBookings},
 	{"POST /taxpayers/{npwp}/properties/{id}/bookings", (*server).addBooking},
+	{"GET /taxpayers/{npwp}/properties/{id}/declarations", (*server).declarations},
+	{"POST /taxpayers/{npwp}/properties/{id}/declarations", (*server).fileDeclaration},
+	{"POST /taxpayers/{npwp}/properties/{id}/declarations/{month}/payments", (*server).payDeclaration},
+	{"GET /taxpayers/{npwp}/properties/{id}/declarations/{month}/revisions/{revision}/pdf", (*server).declarationPDF},
+	{"GET /taxpayers/{npwp}/properties/{id}/declarations/{month}/revisions/{revision}/csv", (*server).declarationCSV},
 	{"GET /taxpayers/{npwp}/income-tax", (*server).incomeTaxThisYear},
 	{"GET /taxpayers/{npwp}/income-tax/{year}", (*server).incomeTax},
 	{"POST /taxpayers/{npwp}/income-tax/{year}/choices", (*server).chooseIncomeTax},
@@ -300,6 +311,7 @@ func New(cfg Config) (http.Handler, error) {
 	s.uploads = cfg.EFakturUploads
 	s.pbjt = cfg.PBJT
 	s.pbjtBookings = cfg.PBJTBookings
+	s.pbjtDeclarations = cfg.PBJTDeclarations
 	s.cases = cfg.Cases
 	s.pbjtIncomeTax = cfg.PBJTIncomeTax
 	s.ebupot, s.ebupotBatches = cfg.EBupot, cfg.EBupotBatches
