@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coretax/coretax/internal/actor"
 	"github.com/coretax/coretax/internal/audit"
 	"github.com/coretax/coretax/internal/compliance"
 	"github.com/coretax/coretax/internal/compliance/casework"
@@ -167,6 +168,54 @@ func TestComplianceCases(t *testing.T) {
 		}
 		if _, err := s.Case(ctx, 999); !errs.Is(errs.NotFound, err) {
 			t.Errorf("case 999: %v, want NotFound", err)
+		}
+	})
+}
+
+func TestComplianceDashboardTotals(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := actor.With(context.Background(), actor.SystemActor("test"))
+		engine := compliance.NewService(db.Compliance(), db.PBJT(), db.Registration(), registration.OpenPolicy(), func() time.Time { return t1 }, compliance.Config{})
+		stay := func(id, in, out, gross string) compliance.RecordInput {
+			return compliance.RecordInput{FeedID: id, ListingID: "L-1", ListingName: "Villa Satu", Street: "Jl. Pantai Berawa 34", DistrictCode: "510302",
+				HostName: "Host", CheckIn: in, CheckOut: out, GrossIDR: gross, CommissionIDR: "0", PayoutIDR: gross, PayeeName: "Host", PayoutCountry: "IDN"}
+		}
+		fix := stay("A-2R", "2026-09-01", "2026-09-03", "4000000")
+		fix.Corrects = "A-2"
+		for _, d := range []compliance.Delivery{
+			{Source: "feed A", Channel: "api", Inputs: []compliance.RecordInput{stay("A-1", "2026-09-01", "2026-09-05", "10000000"), stay("A-2", "2026-09-10", "2026-09-12", "5000000")}},
+			{Source: "feed B", Channel: "api", Inputs: []compliance.RecordInput{stay("B-1", "2026-09-01", "2026-09-05", "12000000"), stay("B-2", "2026-10-01", "2026-10-05", "7000000")}},
+			{Source: "feed A", Channel: "api", Inputs: []compliance.RecordInput{fix}},
+		} {
+			b, err := engine.Ingest(ctx, d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range b.Results {
+				if r.Rejected() {
+					t.Fatalf("row %d: %s %q: %s", r.Row, r.Field, r.Value, r.Message)
+				}
+			}
+		}
+		got, err := db.Cases().SourceTotals(ctx, "2026-09", "2026-10")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rp := money.Rupiah
+		// A-2 is replaced by its correction A-2R.
+		want := []casework.SourceTotal{
+			{Regency: "5103", Period: "2026-09", Source: "feed A", Gross: 14_000_000 * rp, Records: 2},
+			{Regency: "5103", Period: "2026-09", Source: "feed B", Gross: 12_000_000 * rp, Records: 1},
+			{Regency: "5103", Period: "2026-10", Source: "feed B", Gross: 7_000_000 * rp, Records: 1},
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("source totals (-want +got):\n%s", diff)
+		}
+		if got, err := db.Cases().SourceTotals(ctx, "2026-11", "2026-12"); err != nil || len(got) != 0 {
+			t.Errorf("totals of months without records = %+v, %v", got, err)
+		}
+		if got, err := db.Cases().DeclaredTotals(ctx, "2026-09", "2026-10"); err != nil || len(got) != 0 {
+			t.Errorf("declared totals without declarations = %+v, %v", got, err)
 		}
 	})
 }
