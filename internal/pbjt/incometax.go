@@ -411,8 +411,8 @@ type IncomeTax struct {
 	// Choice is the latest recorded choice; History every choice.
 	Choice  *RegimeChoice
 	History []RegimeChoice
-	// Applied is the regime the view applies: the choice, or the leading
-	// one when nothing is contested; "" while a choice is needed.
+	// Applied is the regime the owner recorded, when it is open on the
+	// data; "" while no such choice is recorded.
 	Applied Regime
 	// ChoiceNote says why a recorded choice is not applied.
 	ChoiceNote string
@@ -433,9 +433,9 @@ func dec31(year int) time.Time { return time.Date(year, 12, 31, 0, 0, 0, 0, time
 
 func rp(a money.Amount) string { return a.Display() }
 
-// ComputeIncomeTax computes the view from in. It applies a regime to the
-// short-stay turnover only when the owner recorded one or when nothing is
-// contested; otherwise it shows each with its figures and basis.
+// ComputeIncomeTax computes the view from in. It applies to the short-stay
+// turnover only the regime the owner recorded; until then it shows each
+// with its figures and basis, and the one the usual reading leads to.
 func ComputeIncomeTax(in IncomeTaxInput) (IncomeTax, error) {
 	p := in.Params
 	v := IncomeTax{Year: in.Year, Taxpayer: in.Taxpayer, Params: p, Group: GroupOf(p, in.Taxpayer), Lines: in.Lines,
@@ -491,7 +491,9 @@ func ComputeIncomeTax(in IncomeTaxInput) (IncomeTax, error) {
 	v.Options = []Option{umkm, rent, normal}
 
 	switch {
-	case v.Turnover == 0 && len(in.Lines) == 0:
+	case v.Turnover == 0 && v.Rent > 0:
+		v.Reasoning = append(v.Reasoning, fmt.Sprintf("Every booking of %d that gives this taxpayer income is a genuine lease: PP 34/2017 taxes it (below), and there is no short-stay turnover to classify.", in.Year))
+	case v.Turnover == 0:
 		v.Reasoning = append(v.Reasoning, fmt.Sprintf("No booking of %d gives this taxpayer turnover: there is nothing to tax from the properties.", in.Year))
 	case umkm.Available:
 		v.Leading = RegimeUMKM
@@ -507,18 +509,14 @@ func ComputeIncomeTax(in IncomeTaxInput) (IncomeTax, error) {
 			"PP 55/2022 is not open for "+fmt.Sprint(in.Year)+" (see its conditions), so business income is taxed at the normal rates on net income (local-tax-bali.md §4.2, \"Outside PP 55/2022\": likely).",
 			"The classification is contested: coretax applies no regime to the short-stay turnover until the owner records a choice.")
 	}
+	// With short-stay turnover the classification is contested, and only
+	// the owner's choice applies a regime to it.
 	v.Contested = v.Turnover > 0
-	if !v.Contested {
-		v.Applied = v.Leading
-	}
 	if n := len(in.Choices); n > 0 {
 		c := in.Choices[n-1]
 		v.Choice = &c
 		if o := v.Option(c.Regime); o != nil && !o.Available {
 			v.ChoiceNote = fmt.Sprintf("The recorded choice %s is not open for %d on the data (see its conditions); record another choice.", c.Regime.Title(), in.Year)
-			if v.Contested {
-				v.Applied = ""
-			}
 		} else {
 			v.Applied = c.Regime
 		}

@@ -257,3 +257,15 @@ func TestNothingToTax(t *testing.T) {
 		t.Errorf("contested %t applied %q reasoning %q", v.Contested, v.Applied, v.Reasoning)
 	}
 }
+
+func TestOnlyLeases(t *testing.T) {
+	l := line(day(2026, 12, 1), 90_000_000)
+	l.Nights, l.Lease, l.LeaseMarked, l.Tenant = 91, true, true, "PT Yoga Retreat"
+	v, err := ComputeIncomeTax(IncomeTaxInput{Params: params(t), Taxpayer: individual(2024), Year: 2026, Lines: []TurnoverLine{l}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Contested || v.Applied != "" || v.Leading != "" || v.Leases == nil || v.Leases.Tax != 9_000_000*money.Rupiah || v.Turnover != 0 {
+		t.Errorf("contested %t applied %q leading %q leases %+v turnover %s", v.Contested, v.Applied, v.Leading, v.Leases, v.Turnover.Display())
+	}
+}
