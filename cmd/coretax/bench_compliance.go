@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -50,8 +52,11 @@ type benchComplianceResult struct {
 	SeedSeconds     float64        `json:"seed_seconds"`
 	IngestSeconds   float64        `json:"ingest_seconds"`
 	IngestPerSecond float64        `json:"ingest_records_per_second"`
+	IngestCPU       float64        `json:"ingest_cpu_seconds"`
 	MatchSeconds    float64        `json:"match_seconds"`
 	MatchPerSecond  float64        `json:"match_records_per_second"`
+	MatchCPU        float64        `json:"match_cpu_seconds"`
+	LoadAverage     string         `json:"load_average"`
 	PeakHeapMiB     float64        `json:"peak_heap_mib"`
 	Flags           map[string]int `json:"flags"`
 	Expected        map[string]int `json:"expected"`
@@ -114,7 +119,7 @@ func runComplianceBench(ctx context.Context, db *storage.DB, properties, booking
 
 	engine := newCompliance(db, newPolicy(db, func() time.Time { return now }))
 	ctx = actor.With(ctx, actor.SystemActor("bench"))
-	start = time.Now()
+	start, cpu := time.Now(), processCPU()
 	err = w.Deliveries(50_000, func(ins []compliance.RecordInput) error {
 		b, err := engine.Ingest(ctx, compliance.Delivery{Source: bench.Source, Channel: "cli", Inputs: ins})
 		if err != nil {
@@ -132,7 +137,7 @@ func runComplianceBench(ctx context.Context, db *storage.DB, properties, booking
 	if err != nil {
 		return res, fmt.Errorf("ingest: %w", err)
 	}
-	res.IngestSeconds = time.Since(start).Seconds()
+	res.IngestSeconds, res.IngestCPU = time.Since(start).Seconds(), (processCPU() - cpu).Seconds()
 	res.IngestPerSecond = float64(bookings) / res.IngestSeconds
 
 	runtime.GC()
@@ -155,9 +160,12 @@ func runComplianceBench(ctx context.Context, db *storage.DB, properties, booking
 			}
 		}
 	}()
-	start = time.Now()
+	start, cpu = time.Now(), processCPU()
 	run, err := engine.Match(ctx)
-	res.MatchSeconds = time.Since(start).Seconds()
+	res.MatchSeconds, res.MatchCPU = time.Since(start).Seconds(), (processCPU() - cpu).Seconds()
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		res.LoadAverage = strings.Join(strings.Fields(string(b))[:3], " ")
+	}
 	close(stop)
 	wg.Wait()
 	if err != nil {
@@ -188,8 +196,9 @@ func printComplianceBench(w io.Writer, r benchComplianceResult) {
 	fmt.Fprintf(w, "compliance matching on %s %s: %d properties, %d listings, %d bookings, %d declarations\n",
 		r.Database, r.DatabaseVersion, r.Properties, r.Listings, r.Bookings, r.Declarations)
 	fmt.Fprintf(w, "  set-up (not measured)  %8.1f s\n", r.SeedSeconds)
-	fmt.Fprintf(w, "  ingest                 %8.1f s   %8.0f records/s\n", r.IngestSeconds, r.IngestPerSecond)
-	fmt.Fprintf(w, "  match                  %8.1f s   %8.0f records/s   peak heap %.0f MiB\n", r.MatchSeconds, r.MatchPerSecond, r.PeakHeapMiB)
+	fmt.Fprintf(w, "  ingest                 %8.1f s   %8.0f records/s   CPU %.1f s\n", r.IngestSeconds, r.IngestPerSecond, r.IngestCPU)
+	fmt.Fprintf(w, "  match                  %8.1f s   %8.0f records/s   CPU %.1f s   peak heap %.0f MiB\n", r.MatchSeconds, r.MatchPerSecond, r.MatchCPU, r.PeakHeapMiB)
+	fmt.Fprintf(w, "  load average after the match: %s (wall time includes waiting for the cores)\n", r.LoadAverage)
 	for _, rule := range compliance.Rules {
 		if r.Flags[string(rule)] > 0 || r.Expected[string(rule)] > 0 {
 			fmt.Fprintf(w, "  flags %-22s %6d (planted %d)\n", rule, r.Flags[string(rule)], r.Expected[string(rule)])
