@@ -184,12 +184,14 @@ func TestImportBatch(t *testing.T) {
 // FuzzImportXML: no file makes the import panic, and every row it
 // returns without problems has an input of the file's type.
 func FuzzImportXML(f *testing.F) {
-	for typ, slips := range sampleSlips() {
-		var b bytes.Buffer
-		if err := ebupot.ExportXML(&b, typ, withholder, slips); err != nil {
-			f.Fatal(err)
+	for _, samples := range []map[objectcode.SlipType][]ebupot.Slip{sampleSlips(), unifiedSlips()} {
+		for typ, slips := range samples {
+			var b bytes.Buffer
+			if err := ebupot.ExportXML(&b, typ, withholder, slips); err != nil {
+				f.Fatal(err)
+			}
+			f.Add(b.Bytes())
 		}
-		f.Add(b.Bytes())
 	}
 	f.Fuzz(func(t *testing.T, file []byte) {
 		im, err := ebupot.ImportXML(bytes.NewReader(file))
