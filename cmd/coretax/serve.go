@@ -179,6 +179,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	} else if n > 0 {
 		logger.Warn("ended compliance matching runs a stopped server left running; start a new run", "runs", n)
 	}
+	incomeTax := pbjt.NewIncomeTaxes(properties, db.PBJT(), db.PBJT(), nil)
 	declarations := pbjt.NewDeclarations(properties, db.PBJT(), db.PBJT())
 	// Bulk uploads run in the background until the server stops; jobs a
 	// stopped server left behind end first (doc/efaktur-upload.md).
@@ -207,11 +208,11 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	}
 	api := httpapi.New(httpapi.Config{Cases: cases, Registration: svc.registration, Registry: svc.registry, Logger: logger, Audit: svc.audit, Roles: svc.roles,
 		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox,
-		TransLog: transLog, AuthCode: authCodes, PBJT: properties, PBJTBookings: bookings, PBJTDeclarations: declarations, Signing: signer, EFaktur: fakturs, EFakturUploads: uploads,
+		TransLog: transLog, AuthCode: authCodes, PBJT: properties, PBJTBookings: bookings, PBJTDeclarations: declarations, PBJTIncomeTax: incomeTax, Signing: signer, EFaktur: fakturs, EFakturUploads: uploads,
 		Compliance: engine, EBupot: slips, EBupotBatches: db.EBupot(), Exemptions: exemptions})
 	pages, err := web.New(web.Config{Cases: cases, Registration: svc.registration, Logger: logger, DemoNotes: notes, Audit: svc.audit,
 		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox, Roles: svc.roles,
-		AuthCode: authCodes, PBJT: properties, PBJTBookings: bookings, PBJTDeclarations: declarations, Signing: signer, EFaktur: fakturs, EFakturUploads: uploads, EBupot: slips,
+		AuthCode: authCodes, PBJT: properties, PBJTBookings: bookings, PBJTDeclarations: declarations, PBJTIncomeTax: incomeTax, Signing: signer, EFaktur: fakturs, EFakturUploads: uploads, EBupot: slips,
 		EBupotBatches: db.EBupot(), Exemptions: exemptions})
 	if err != nil {
 		return err
