@@ -130,6 +130,19 @@ func (s *CaseStore) SubjectFlagIDs(ctx context.Context, key string) ([]int64, er
 	return s.flagIDs(ctx, `SELECT id FROM compliance_flags WHERE `+subjectKey+` = $1 ORDER BY id DESC`, key)
 }
 
+// ActiveCase implements casework.Store.
+func (s *CaseStore) ActiveCase(ctx context.Context, key string) (int64, error) {
+	var id int64
+	err := s.db.db.QueryRowContext(ctx, `SELECT id FROM compliance_cases WHERE subject = $1 AND status <> 'closed'`, key).Scan(&id)
+	if err == sql.ErrNoRows {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, translate(fmt.Errorf("active case of %s: %w", key, err))
+	}
+	return id, nil
+}
+
 // insertEvent writes a case's history row.
 func insertEvent(ctx context.Context, tx *sql.Tx, caseID int64, ev casework.Event) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO compliance_case_events (case_id, at, actor, action, detail) VALUES ($1, $2, $3, $4, $5)`,

@@ -162,6 +162,12 @@ func TestComplianceCases(t *testing.T) {
 		if err != nil || len(rs) != 1 || rs[0].Key != "listing:airbnb:77" || rs[0].CaseID != l.ID {
 			t.Errorf("risks after closing = %+v, %v", rs, err)
 		}
+		if id, err := s.ActiveCase(ctx, "listing:airbnb:77"); err != nil || id != l.ID {
+			t.Errorf("active case of the listing = %d, %v; want %d", id, err, l.ID)
+		}
+		if id, err := s.ActiveCase(ctx, casework.TaxpayerKey(owner.ID)); err != nil || id != 0 {
+			t.Errorf("active case of the owner after closing = %d, %v; want none", id, err)
+		}
 		mine, err := s.CasesOf(ctx, owner.ID)
 		if err != nil || len(mine) != 1 || mine[0].ID != c.ID || mine[0].Letter == nil {
 			t.Errorf("owner's cases = %+v, %v", mine, err)

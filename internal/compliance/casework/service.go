@@ -59,6 +59,9 @@ type Store interface {
 	// SubjectFlagIDs returns the ids of all the subject key's flags,
 	// newest first.
 	SubjectFlagIDs(ctx context.Context, key string) ([]int64, error)
+	// ActiveCase returns the id of the subject key's case that is not
+	// closed, zero if none.
+	ActiveCase(ctx context.Context, key string) (int64, error)
 	// CreateCase stores c with its flags and sets its ID and version; a
 	// Conflict when the subject has a case that is not closed.
 	CreateCase(ctx context.Context, c *Case, ev Event, e audit.Entry) error
@@ -359,14 +362,8 @@ func (s *Service) SubjectEvidence(ctx context.Context, key string) (Evidence, er
 		}
 		ev.Flags = append(ev.Flags, f)
 	}
-	rs, _, err := s.store.Risks(ctx, RiskQuery{})
-	if err != nil {
+	if ev.CaseID, err = s.store.ActiveCase(ctx, key); err != nil {
 		return Evidence{}, err
-	}
-	for _, r := range rs {
-		if r.Key == key {
-			ev.CaseID = r.CaseID
-		}
 	}
 	return ev, nil
 }
