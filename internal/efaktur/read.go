@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -169,7 +170,7 @@ func (r *Reader) readPrologue() error {
 		case xml.StartElement:
 			switch t.Name.Local {
 			case "TIN":
-				text, err := r.text(pathRoot+"/TIN", func(p Problem) { r.problems = append(r.problems, p) })
+				text, err := r.text(pathRoot, "TIN", func(p Problem) { r.problems = append(r.problems, p) })
 				if err != nil {
 					return err
 				}
@@ -242,12 +243,14 @@ func fault(err error) error {
 
 func (r *Reader) skip() error { return fault(r.dec.Skip()) }
 
-// text reads the character content of the element whose start tag was just
-// read. Nested elements are reported through add and skipped.
-func (r *Reader) text(path string, add func(Problem)) (string, error) {
+// text reads the character content of the element name, child of the
+// element at path base, whose start tag was just read. Nested elements
+// are reported through add and skipped. The element's path is built only
+// for a problem: most elements have none.
+func (r *Reader) text(base, name string, add func(Problem)) (string, error) {
 	text, err := r.dec.Text(func(t xml.StartElement, p xmlstream.Pos) {
-		add(Problem{XMLLine: p.Line, XMLColumn: p.Column, Path: path, Field: t.Name.Local, Rule: RuleText,
-			Message: fmt.Sprintf("<%s> must hold text, not the element <%s>", lastName(path), t.Name.Local),
+		add(Problem{XMLLine: p.Line, XMLColumn: p.Column, Path: base + "/" + name, Field: t.Name.Local, Rule: RuleText,
+			Message: fmt.Sprintf("<%s> must hold text, not the element <%s>", name, t.Name.Local),
 			Fix:     "write the value as text"})
 	})
 	return text, fault(err)
@@ -289,7 +292,7 @@ var faultRules = [...]Rule{xmlstream.Unknown: RuleUnknown, xmlstream.Repeated: R
 func (r *Reader) readInvoice(start Pos) (*Invoice, []Problem, error) {
 	inv := &Invoice{start: start}
 	idx := r.index
-	base := fmt.Sprintf("%s/TaxInvoice[%d]", pathList, idx)
+	base := pathList + "/TaxInvoice[" + strconv.Itoa(idx) + "]"
 	var ps []Problem
 	add := func(p Problem) {
 		p.Invoice = idx
@@ -327,7 +330,7 @@ func (r *Reader) readInvoice(start Pos) (*Invoice, []Problem, error) {
 				}
 				continue
 			}
-			text, err := r.text(base+"/"+name, add)
+			text, err := r.text(base, name, add)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -408,7 +411,7 @@ func (r *Reader) readLines(inv *Invoice, idx int, base string, add func(Problem)
 				continue
 			}
 			n := len(inv.Lines) + 1
-			l, err := r.readLine(pos, n, fmt.Sprintf("%s/GoodService[%d]", base, n), add)
+			l, err := r.readLine(pos, n, base+"/GoodService["+strconv.Itoa(n)+"]", add)
 			if err != nil {
 				return err
 			}
@@ -449,7 +452,7 @@ func (r *Reader) readLine(start Pos, n int, base string, add func(Problem)) (Lin
 				continue
 			}
 			l.pos[f] = pos
-			text, err := r.text(base+"/"+name, addLine)
+			text, err := r.text(base, name, addLine)
 			if err != nil {
 				return l, err
 			}
