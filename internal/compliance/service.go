@@ -328,10 +328,11 @@ func (s *Service) StartRun(ctx context.Context) (Run, error) {
 		return Run{}, err
 	}
 	bg := context.WithoutCancel(ctx)
+	job := r // the goroutine's own copy: r is returned as queued
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		s.execute(bg, &r)
+		s.execute(bg, &job)
 	}()
 	return r, nil
 }
