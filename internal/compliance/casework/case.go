@@ -20,6 +20,7 @@ import (
 	"github.com/coretax/coretax/internal/compliance"
 	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/money"
+	"github.com/coretax/coretax/internal/pbjt"
 )
 
 // Status is where a case is.
@@ -194,6 +195,12 @@ func checkPaging(fs *errs.Fields, offset, limit *int) {
 	}
 }
 
+func checkRegion(fs *errs.Fields, code string) {
+	if code != "" && !pbjt.IsRegion(code) {
+		fs.Add("regency", code, "is not one of the Bali regions; use one of %s", strings.Join(pbjt.Regions, ", "))
+	}
+}
+
 func checkRule(fs *errs.Fields, r compliance.Rule) {
 	if r != "" && !r.Valid() {
 		fs.Add("rule", string(r), "is not a rule; use one of %s", joinRules(compliance.Rules))
@@ -213,6 +220,7 @@ func (q *CaseQuery) check() error {
 	var fs errs.Fields
 	checkPaging(&fs, &q.Offset, &q.Limit)
 	checkRule(&fs, q.Rule)
+	checkRegion(&fs, q.Regency)
 	if q.Status != "" && !slices.Contains(Statuses, q.Status) {
 		fs.Add("status", string(q.Status), "is not a case status; use open, letter_sent, response_received or closed")
 	}
@@ -224,6 +232,7 @@ func (q *RiskQuery) check() error {
 	var fs errs.Fields
 	checkPaging(&fs, &q.Offset, &q.Limit)
 	checkRule(&fs, q.Rule)
+	checkRegion(&fs, q.Regency)
 	return fs.Err("the risk query is not valid")
 }
 

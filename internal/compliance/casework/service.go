@@ -252,7 +252,11 @@ func (s *Service) Open(ctx context.Context, in OpenInput) (Case, error) {
 	}
 	a := actor.From(ctx)
 	c.AssignedTo = strings.TrimSpace(in.AssignTo)
-	if c.AssignedTo == "" && a.Kind == actor.Officer {
+	if c.AssignedTo != "" {
+		if err := checkOfficer("assign_to", c.AssignedTo); err != nil {
+			return Case{}, err
+		}
+	} else if a.Kind == actor.Officer {
 		c.AssignedTo = a.ID
 	}
 	c.OpenedBy, c.OpenedAt, c.UpdatedAt = a.String(), s.now().UTC(), s.now().UTC()
@@ -374,8 +378,8 @@ func (s *Service) Assign(ctx context.Context, id int64, version int, officer str
 		return Case{}, err
 	}
 	officer = strings.TrimSpace(officer)
-	if officer == "" || strings.ContainsAny(officer, " \t\r\n") || len(officer) > 64 {
-		return Case{}, errs.InvalidFields("the officer is not valid", errs.Field("officer", officer, "give the login of an officer, e.g. budi"))
+	if err := checkOfficer("officer", officer); err != nil {
+		return Case{}, err
 	}
 	c, err := s.store.Case(ctx, id)
 	if err != nil {
@@ -389,6 +393,14 @@ func (s *Service) Assign(ctx context.Context, id int64, version int, officer str
 		return Case{}, err
 	}
 	return s.store.Case(ctx, id)
+}
+
+// checkOfficer checks an officer's login named in field.
+func checkOfficer(field, login string) error {
+	if login == "" || strings.ContainsAny(login, " \t\r\n") || len(login) > 64 {
+		return errs.InvalidFields("the officer is not valid", errs.Field(field, login, "give the login of an officer, e.g. budi"))
+	}
+	return nil
 }
 
 // office returns the sender of a letter to the region: the region's

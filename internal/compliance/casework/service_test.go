@@ -85,6 +85,14 @@ func TestCaseLifecycle(t *testing.T) {
 	if _, err := cases.Open(sys, casework.OpenInput{Subject: casework.TaxpayerKey(darma.ID)}); !errs.Is(errs.Conflict, err) {
 		t.Errorf("a second case of the subject: %v, want a Conflict", err)
 	}
+	for _, q := range []casework.RiskQuery{{Regency: "3171"}, {Rule: "nope"}, {Limit: 500}, {Offset: -1}} {
+		if _, err := cases.Risks(sys, q); !errs.Is(errs.Invalid, err) {
+			t.Errorf("risks %+v: %v, want Invalid", q, err)
+		}
+	}
+	if _, err := cases.Cases(sys, casework.CaseQuery{Status: "lost"}); !errs.Is(errs.Invalid, err) {
+		t.Errorf("cases with status lost: %v, want Invalid", err)
+	}
 	if _, err := cases.Open(sys, casework.OpenInput{Subject: "listing:nobody:1"}); !errs.Is(errs.Invalid, err) {
 		t.Errorf("a subject without flags: %v, want Invalid", err)
 	}
