@@ -45,6 +45,7 @@ type regionJSON struct {
 	LateFilingFine    pbjtValueJSON[int64]  `json:"late_filing_fine_sen"`
 	FormLayout        pbjtValueJSON[string] `json:"form_layout"`
 	Numbering         pbjtValueJSON[string] `json:"numbering"`
+	PaymentCode       pbjtValueJSON[string] `json:"payment_code"`
 	Note              string                `json:"note"`
 	RecordedBy        *string               `json:"recorded_by"`
 	RecordedAt        *string               `json:"recorded_at"`
@@ -60,7 +61,7 @@ func regionOut(v pbjt.Version) regionJSON {
 		InterestMaxMonths: valueOut(v.InterestMaxMonths),
 		LateFilingFine: pbjtValueJSON[int64]{Value: v.LateFilingFine.Value.Sen(), Status: string(v.LateFilingFine.Status),
 			Source: v.LateFilingFine.Source},
-		FormLayout: valueOut(v.FormLayout), Numbering: valueOut(v.Numbering), Note: v.Note}
+		FormLayout: valueOut(v.FormLayout), Numbering: valueOut(v.Numbering), PaymentCode: valueOut(v.PaymentCode), Note: v.Note}
 	if !v.Default() {
 		at := v.RecordedAt.UTC().Format(time.RFC3339)
 		out.RecordedBy, out.RecordedAt = &v.RecordedBy, &at
@@ -281,7 +282,10 @@ type versionForm struct {
 	LateFilingFine    pbjtValueJSON[int64]  `json:"late_filing_fine_sen"`
 	FormLayout        pbjtValueJSON[string] `json:"form_layout"`
 	Numbering         pbjtValueJSON[string] `json:"numbering"`
-	Note              string                `json:"note"`
+	// PaymentCode may be left out: the version then gets
+	// pbjt.DefaultPaymentCode.
+	PaymentCode pbjtValueJSON[string] `json:"payment_code"`
+	Note        string                `json:"note"`
 }
 
 func valueIn[T any](v pbjtValueJSON[T]) pbjt.Value[T] {
@@ -299,7 +303,7 @@ func (q versionForm) version(code string) (pbjt.Version, error) {
 		InterestMaxMonths: valueIn(q.InterestMaxMonths),
 		LateFilingFine: pbjt.Value[money.Amount]{Value: money.Amount(q.LateFilingFine.Value), Status: pbjt.Status(q.LateFilingFine.Status),
 			Source: q.LateFilingFine.Source},
-		FormLayout: valueIn(q.FormLayout), Numbering: valueIn(q.Numbering), Note: q.Note}
+		FormLayout: valueIn(q.FormLayout), Numbering: valueIn(q.Numbering), PaymentCode: valueIn(q.PaymentCode), Note: q.Note}
 	return v, fs.Err("the regional configuration is not valid")
 }
 

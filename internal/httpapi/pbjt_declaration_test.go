@@ -165,6 +165,13 @@ func TestDeclarationRoutes(t *testing.T) {
 	}
 	wantError(t, do(t, srv, "GET", base+"/2026-10/revisions/2/csv", "", ""), http.StatusNotFound, "not_found", "")
 
+	// The payment code pattern is part of each region's configuration.
+	res = do(t, srv, "GET", "/api/v1/regencies/5104/versions", "", "")
+	wantStatus(t, res, http.StatusOK)
+	if !strings.Contains(string(res.body), `"payment_code": {`) || !strings.Contains(string(res.body), `"value": "{regency}{yyyy}{mm}{seq:8}"`) {
+		t.Errorf("versions lack the payment code:\n%.600s", res.body)
+	}
+
 	// Without the right the body is not even read.
 	refuse := actor.PolicyFunc(func(ctx context.Context, act actor.Action, _ int64) error {
 		return errs.E(errs.Forbidden, "you may not: not met: a related party of the taxpayer")

@@ -67,6 +67,7 @@ func newRegionView(v pbjt.Version) regionView {
 		{"Fine for a late declaration", viewValue(v.LateFilingFine, func(a money.Amount) string { return a.Display() })},
 		{"Declaration layout", viewValue(v.FormLayout, text)},
 		{"Declaration numbers", viewValue(v.Numbering, text)},
+		{"Payment codes (kode bayar)", viewValue(v.PaymentCode, text)},
 		{"Office", viewValue(v.Office, text)},
 		{"Regulation", viewValue(v.Regulation, text)},
 	}
