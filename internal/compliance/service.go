@@ -160,6 +160,9 @@ type Store interface {
 	// BookingMonths totals the property's imported bookings per month.
 	BookingMonths(ctx context.Context, propertyID int64, from, to string) ([]BookingMonth, error)
 
+	// Analyze refreshes the database's statistics of the tables a run
+	// reads, so that a run after a large delivery reads by index.
+	Analyze(ctx context.Context) error
 	// CreateRun stores a queued run and sets its ID.
 	CreateRun(ctx context.Context, r *Run, e audit.Entry) error
 	// UpdateRun writes the run's state and counters.
@@ -409,6 +412,9 @@ func (s *Service) match(ctx context.Context, r *Run) error {
 	table, err := s.table(ctx)
 	if err != nil {
 		return err
+	}
+	if err := s.store.Analyze(ctx); err != nil {
+		return fmt.Errorf("refresh statistics: %w", err)
 	}
 	e := newEnv(s.cfg, table, calendar(s.now()))
 	ix := NewIndex()
