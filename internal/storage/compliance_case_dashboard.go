@@ -32,6 +32,28 @@ func (s *CaseStore) DeclaredTotals(ctx context.Context, from, to string) ([]case
 	return out, closeRows(rows)
 }
 
+// Declarations implements casework.Store: every revision of the
+// taxpayer's PBJT declarations.
+func (s *CaseStore) Declarations(ctx context.Context, taxpayerID int64) ([]casework.Declaration, error) {
+	rows, err := s.db.db.QueryContext(ctx, `SELECT property_id, regency_code, period, revision, base_sen, bookings_gross_sen, tax_sen, status, filed_at
+		FROM pbjt_declarations WHERE taxpayer_id = $1 ORDER BY property_id, period, revision`, taxpayerID)
+	if err != nil {
+		return nil, translate(fmt.Errorf("declarations of taxpayer %d: %w", taxpayerID, err))
+	}
+	var out []casework.Declaration
+	for rows.Next() {
+		var d casework.Declaration
+		var base, gross, tax int64
+		if err := rows.Scan(&d.PropertyID, &d.Regency, &d.Period, &d.Revision, &base, &gross, &tax, &d.Status, utc{&d.FiledAt}); err != nil {
+			rows.Close()
+			return nil, translate(err)
+		}
+		d.Base, d.BookingsGross, d.Tax = money.Amount(base), money.Amount(gross), money.Amount(tax)
+		out = append(out, d)
+	}
+	return out, closeRows(rows)
+}
+
 // SourceTotals implements casework.DashboardStore: the booking records of
 // each source per region and month, leaving out a record that a later
 // record corrects (the correction counts instead).

@@ -223,5 +223,8 @@ func TestComplianceDashboardTotals(t *testing.T) {
 		if got, err := db.Cases().DeclaredTotals(ctx, "2026-09", "2026-10"); err != nil || len(got) != 0 {
 			t.Errorf("declared totals without declarations = %+v, %v", got, err)
 		}
+		if got, err := db.Cases().Declarations(ctx, 1); err != nil || len(got) != 0 {
+			t.Errorf("declarations of a taxpayer without any = %+v, %v", got, err)
+		}
 	})
 }

@@ -336,12 +336,21 @@ func (s *server) complianceFlags(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+type declarationRow struct {
+	PropertyID               int64
+	Regency, Period, Status  string
+	Revision                 int
+	Base, BookingsGross, Tax string
+	Filed                    string
+}
+
 type evidencePage struct {
 	page
-	Key    string
-	Flags  []flagView
-	CaseID int64
-	Open   int
+	Key          string
+	Flags        []flagView
+	CaseID       int64
+	Open         int
+	Declarations []declarationRow
 }
 
 // complianceEvidence handles GET /officer/compliance/evidence?subject=:
@@ -356,6 +365,11 @@ func (s *server) complianceEvidence(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	p := evidencePage{Key: ev.Key, CaseID: ev.CaseID}
+	for _, d := range ev.Declarations {
+		p.Declarations = append(p.Declarations, declarationRow{PropertyID: d.PropertyID, Regency: areaName(d.Regency), Period: d.Period, Status: d.Status,
+			Revision: d.Revision, Base: d.Base.Display(), BookingsGross: d.BookingsGross.Display(), Tax: d.Tax.Display(),
+			Filed: d.FiledAt.In(calendar.WIB).Format("2006-01-02")})
+	}
 	for _, f := range ev.Flags {
 		p.Flags = append(p.Flags, flagViewOf(f))
 		if f.Status == compliance.StatusOpen {

@@ -61,7 +61,7 @@ func TestCompliancePages(t *testing.T) {
 	risks := s.get("/officer/compliance/risks")
 	want(t, risks, http.StatusOK, "Open a case", fmt.Sprintf(`<a href="/officer/compliance/cases/%d">case %d</a>`, id, id))
 	want(t, s.get("/officer/compliance/cases?status=letter_sent"), http.StatusOK, w.Compliance.NetOwner.Name)
-	want(t, s.get(fmt.Sprintf("/officer/compliance/evidence?subject=taxpayer:%d", w.Compliance.NetOwner.ID)), http.StatusOK, "Evidence", "record")
+	want(t, s.get(fmt.Sprintf("/officer/compliance/evidence?subject=taxpayer:%d", w.Compliance.NetOwner.ID)), http.StatusOK, "Evidence", "record", "The taxpayer's PBJT declarations", "Every revision, by property and month")
 	casePage := s.get(fmt.Sprintf("/officer/compliance/cases/%d", id))
 	want(t, casePage, http.StatusOK, w.Case.Letter.Number, "Record a reply received on paper", "Close the case")
 

@@ -12,6 +12,7 @@ import (
 	"github.com/coretax/coretax/internal/calendar"
 	"github.com/coretax/coretax/internal/compliance"
 	"github.com/coretax/coretax/internal/errs"
+	"github.com/coretax/coretax/internal/money"
 	"github.com/coretax/coretax/internal/notify"
 	"github.com/coretax/coretax/internal/pbjt"
 	"github.com/coretax/coretax/internal/registration"
@@ -62,6 +63,9 @@ type Store interface {
 	// ActiveCase returns the id of the subject key's case that is not
 	// closed, zero if none.
 	ActiveCase(ctx context.Context, key string) (int64, error)
+	// Declarations returns every revision of the taxpayer's PBJT
+	// declarations, by property, month and revision.
+	Declarations(ctx context.Context, taxpayerID int64) ([]Declaration, error)
 	// CreateCase stores c with its flags and sets its ID and version; a
 	// Conflict when the subject has a case that is not closed.
 	CreateCase(ctx context.Context, c *Case, ev Event, e audit.Entry) error
@@ -337,11 +341,28 @@ func (s *Service) CaseFlags(ctx context.Context, c Case) ([]compliance.Flag, err
 }
 
 // Evidence is what the office holds on a subject: every flag, newest
-// first, and the subject's case that is not closed.
+// first, the subject's case that is not closed, and for a registered
+// taxpayer its declarations.
 type Evidence struct {
-	Key    string
-	Flags  []compliance.Flag
-	CaseID int64
+	Key          string
+	Flags        []compliance.Flag
+	CaseID       int64
+	Declarations []Declaration
+}
+
+// Declaration is one revision of a PBJT declaration as the evidence page
+// lists it.
+type Declaration struct {
+	PropertyID    int64
+	Regency       string
+	Period        string
+	Revision      int
+	Base          money.Amount
+	BookingsGross money.Amount
+	Tax           money.Amount
+	// Status is "current" or "superseded".
+	Status  string
+	FiledAt time.Time
 }
 
 // SubjectEvidence returns every flag of a subject key, with the
@@ -368,6 +389,11 @@ func (s *Service) SubjectEvidence(ctx context.Context, key string) (Evidence, er
 	}
 	if ev.CaseID, err = s.store.ActiveCase(ctx, key); err != nil {
 		return Evidence{}, err
+	}
+	if tp := ev.Flags[0].TaxpayerID; tp != 0 {
+		if ev.Declarations, err = s.store.Declarations(ctx, tp); err != nil {
+			return Evidence{}, err
+		}
 	}
 	return ev, nil
 }
