@@ -107,8 +107,11 @@ type PeriodEstimate struct {
 	// the taxpayer corrects now, and if the office assesses it.
 	PenaltyVoluntary money.Amount
 	PenaltyAudit     money.Amount
-	// Months is the number of months of interest counted (capped).
+	// Months is the number of months of interest counted (capped) from
+	// Due, the payment deadline of the period (zero when unknown; not
+	// stored).
 	Months int
+	Due    time.Time
 }
 
 // Flag is a finding of a matching rule about a subject: a listing no

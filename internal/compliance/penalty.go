@@ -2,6 +2,7 @@ package compliance
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/coretax/coretax/internal/money"
@@ -81,8 +82,9 @@ func estimatePBJT(e *PeriodEstimate, undeclared money.Amount, v pbjt.Version, as
 	if e.PenaltyAudit, err = interest.Add(surcharge); err != nil {
 		return "", err
 	}
-	rule += fmt.Sprintf("; due %s; voluntary correction: interest %s a month × %d months (%s, %s); after audit (SKPDKB): the same interest plus %s (%s, %s)",
-		due.Format(time.DateOnly), v.InterestPerMonth.Value, e.Months, v.InterestPerMonth.Status, v.InterestPerMonth.Source, pbjt.Rate(s.BP), s.Status, s.Source)
+	e.Due = due
+	rule += fmt.Sprintf("; voluntary correction: interest %s a month from the payment deadline, a part of a month counting whole (%s, %s); after audit (SKPDKB): the same interest plus %s (%s, %s)",
+		v.InterestPerMonth.Value, v.InterestPerMonth.Status, v.InterestPerMonth.Source, pbjt.Rate(s.BP), s.Status, s.Source)
 	return rule, nil
 }
 
@@ -102,7 +104,7 @@ func estimateFee(e *PeriodEstimate, unmatched money.Amount, asOf time.Time) (str
 	if e.Shortfall, err = taxOn(unmatched, rate.BP); err != nil {
 		return "", err
 	}
-	e.Months = lateMonths(due, asOf, 24)
+	e.Months, e.Due = lateMonths(due, asOf, 24), due
 	vi := sanctionOn(FeeVoluntaryInterest, asOf)
 	ai := sanctionOn(FeeAuditInterest, asOf)
 	su := sanctionOn(FeeAuditSurcharge, due)
@@ -120,8 +122,8 @@ func estimateFee(e *PeriodEstimate, unmatched money.Amount, asOf time.Time) (str
 	if e.PenaltyAudit, err = audit.Add(sur); err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("withholding %s (%s); due %s (PMK 81/2024 Pasal 94(2)); voluntary: %s a month × %d months (%s); after audit: %s a month × %d months (%s) plus %s (%s, %s)",
-		pbjt.Rate(rate.BP), rate.Source, due.Format(time.DateOnly), pbjt.Rate(vi.BP), e.Months, vi.Source, pbjt.Rate(ai.BP), e.Months, ai.Source, pbjt.Rate(su.BP), su.Status, su.Source), nil
+	return fmt.Sprintf("withholding %s (%s), due on the 15th of the next month (PMK 81/2024 Pasal 94(2)); voluntary: %s a month (%s); after audit: %s a month (%s) plus %s (%s, %s)",
+		pbjt.Rate(rate.BP), rate.Source, pbjt.Rate(vi.BP), vi.Source, pbjt.Rate(ai.BP), ai.Source, pbjt.Rate(su.BP), su.Status, su.Source), nil
 }
 
 // parsePeriod reads "2026-10".
@@ -131,6 +133,22 @@ func parsePeriod(s string) (pbjt.Period, error) {
 		return pbjt.Period{}, fmt.Errorf("period %q: %w", s, err)
 	}
 	return pbjt.PeriodOf(t), nil
+}
+
+// monthsText lists each period's deadline and months of interest:
+// ". Per month: 2026-08 due 2026-09-20, 3 months of interest; …", to
+// follow a sentence without its full stop.
+func monthsText(ps []PeriodEstimate) string {
+	var parts []string
+	for _, p := range ps {
+		if !p.Due.IsZero() {
+			parts = append(parts, fmt.Sprintf("%s due %s, %d months of interest", p.Period, p.Due.Format(time.DateOnly), p.Months))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return ". Per month: " + strings.Join(parts, "; ") + "."
 }
 
 // sumEstimates totals the periods into the flag.

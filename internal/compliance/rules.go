@@ -149,6 +149,7 @@ func (e env) undeclared(l *Listing, m Match) (*Flag, error) {
 		fmt.Fprintf(&b, " %s of it was paid out to accounts in %s.", rp(offshore), strings.Join(l.Countries, ", "))
 	}
 	fmt.Fprintf(&b, " Estimated PBJT not declared %s; voluntary %s, after audit %s. Rules: %s", rp(f.Shortfall), rp(f.PenaltyVoluntary), rp(f.PenaltyAudit), rulesText(texts))
+	b.WriteString(monthsText(f.Periods))
 	f.Explanation = b.String()
 	return f, nil
 }
@@ -263,7 +264,7 @@ func (e env) property(mp *matched, decls []Declaration) ([]*Flag, error) {
 			}
 			f.Evidence = append(f.Evidence, declEvidence(ds)...)
 			f.Explanation = fmt.Sprintf("Property %d %q declares PBJT to region %s, but %d third-party bookings (gross %s, %s to %s) are of a listing at an address in region %s (%s). PBJT is owed to the region where the accommodation lies (UU HKPD Pasal 50–58): %s is estimated to be owed to %s; what was paid to %s for the same stays may be reclaimable there. Voluntary %s, after audit %s. Rules: %s",
-				p.ID, p.Name, declared, countRecords(other), rp(gross), f.PeriodFrom, f.PeriodTo, f.Regency, other[0].DistrictCode, rp(f.Shortfall), f.Regency, declared, rp(f.PenaltyVoluntary), rp(f.PenaltyAudit), rulesText(texts))
+				p.ID, p.Name, declared, countRecords(other), rp(gross), f.PeriodFrom, f.PeriodTo, f.Regency, other[0].DistrictCode, rp(f.Shortfall), f.Regency, declared, rp(f.PenaltyVoluntary), rp(f.PenaltyAudit), rulesText(texts)) + monthsText(f.Periods)
 			flags = append(flags, &f)
 		}
 	}
@@ -362,7 +363,7 @@ func (e env) property(mp *matched, decls []Declaration) ([]*Flag, error) {
 		f.Evidence = append([]Evidence{propertyEvidence(p)}, listingEvidence(same...)...)
 		f.Evidence = append(f.Evidence, declEvidence(ds)...)
 		f.Explanation = fmt.Sprintf("%s From %s to %s: estimated PBJT not declared %s; voluntary %s, after audit %s. Rules: %s",
-			r.text(&f, gross, decl), f.PeriodFrom, f.PeriodTo, rp(f.Shortfall), rp(f.PenaltyVoluntary), rp(f.PenaltyAudit), rulesText(texts))
+			r.text(&f, gross, decl), f.PeriodFrom, f.PeriodTo, rp(f.Shortfall), rp(f.PenaltyVoluntary), rp(f.PenaltyAudit), rulesText(texts)) + monthsText(f.Periods)
 		flags = append(flags, &f)
 	}
 
@@ -442,6 +443,7 @@ func (e env) nominee(mp *matched, same []*Listing, months map[string]*propertyMo
 	fmt.Fprintf(&b, " Estimated PBJT not declared in months no other flag counts: %s; voluntary %s, after audit %s.", rp(f.Shortfall), rp(f.PenaltyVoluntary), rp(f.PenaltyAudit))
 	if len(texts) > 0 {
 		b.WriteString(" Rules: " + rulesText(texts))
+		b.WriteString(monthsText(f.Periods))
 	}
 	f.Explanation = b.String()
 	return f, nil
@@ -568,6 +570,6 @@ func (e env) fees(c Claimant) (*Flag, error) {
 	}
 	f.Evidence = ev
 	f.Explanation = fmt.Sprintf("%s claims professional fees of which %s, paid to %s from %s to %s, are covered by no BP21 or BPPU withholding slip it issued to the payee in the month (more than %d %% of the year's claims to the payee and at least %s). Estimated withholding not done %s; voluntary %s, after audit %s. Rules: %s",
-		c.NPWP, rp(total), strings.Join(payees, ", "), f.PeriodFrom, f.PeriodTo, e.cfg.FeeTolerance/100, rp(e.cfg.FeeMinGap), rp(f.Shortfall), rp(f.PenaltyVoluntary), rp(f.PenaltyAudit), rulesText(texts))
+		c.NPWP, rp(total), strings.Join(payees, ", "), f.PeriodFrom, f.PeriodTo, e.cfg.FeeTolerance/100, rp(e.cfg.FeeMinGap), rp(f.Shortfall), rp(f.PenaltyVoluntary), rp(f.PenaltyAudit), rulesText(texts)) + monthsText(f.Periods)
 	return f, nil
 }
