@@ -165,6 +165,16 @@ type holdingJSON struct {
 	Filing   dueJSON      `json:"filing"`
 	Payment  dueJSON      `json:"payment"`
 	DueNote  string       `json:"due_note"`
+	// NextDeclaration is the oldest ended month not declared; absent
+	// when the declarations are not served, null when every month is
+	// declared (doc/pbjt-declarations.md).
+	NextDeclaration *nextDeclarationJSON `json:"next_declaration,omitempty"`
+}
+
+type nextDeclarationJSON struct {
+	Month   *string `json:"month"`
+	Due     *string `json:"due"`
+	Overdue bool    `json:"overdue"`
 }
 
 // properties handles GET /taxpayers/{npwp}/properties: the portfolio,
@@ -186,6 +196,18 @@ func (s *server) properties(w http.ResponseWriter, r *http.Request) error {
 		out.Properties[i] = holdingJSON{Property: propertyOut(h.Property), Operator: h.Operator, Share: h.Share, Region: regionOut(h.Region),
 			Filing:  dueJSON{Period: h.FilingPeriod.String(), Due: optionalDay(h.FilingDue)},
 			Payment: dueJSON{Period: h.PaymentPeriod.String(), Due: optionalDay(h.PaymentDue)}, DueNote: h.DueNote}
+		if s.pbjtDeclarations != nil {
+			ov, err := s.pbjtDeclarations.Overview(r.Context(), r.PathValue("npwp"), h.Property.ID)
+			if err != nil {
+				return err
+			}
+			next := &nextDeclarationJSON{}
+			if n := ov.Next; n != nil {
+				m := n.Period.String()
+				next.Month, next.Due, next.Overdue = &m, optionalDay(n.FilingDue), n.Overdue
+			}
+			out.Properties[i].NextDeclaration = next
+		}
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil

@@ -165,6 +165,20 @@ func TestDeclarationRoutes(t *testing.T) {
 	}
 	wantError(t, do(t, srv, "GET", base+"/2026-10/revisions/2/csv", "", ""), http.StatusNotFound, "not_found", "")
 
+	// The portfolio names the next month to declare: none is left.
+	res = do(t, srv, "GET", "/api/v1/taxpayers/"+owner+"/properties", "", "")
+	wantStatus(t, res, http.StatusOK)
+	pf := decode[struct {
+		Properties []struct {
+			Next *struct {
+				Month *string `json:"month"`
+			} `json:"next_declaration"`
+		} `json:"properties"`
+	}](t, res)
+	if len(pf.Properties) != 1 || pf.Properties[0].Next == nil || pf.Properties[0].Next.Month != nil {
+		t.Errorf("portfolio = %+v", pf)
+	}
+
 	// The payment code pattern is part of each region's configuration.
 	res = do(t, srv, "GET", "/api/v1/regencies/5104/versions", "", "")
 	wantStatus(t, res, http.StatusOK)
