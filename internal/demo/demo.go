@@ -324,6 +324,10 @@ func (w World) Notes(baseURL string) []string {
 			fmt.Sprintf("Exemptions: the designer holds SKB PPh 21 %s for design fees (21-100-20) this year and the villa owner a Suket PP 55; see them at %s/taxpayers/%s/exemptions. A BP21 to the designer with facility TaxExAr21 takes the SKB's number from the register; with another code or recipient the facility is refused. The company paid the villa owner December's minibus rent on a BPPU under his Suket (facility PP23, 0.5 %% final). Officers record and revoke certificates at %s/officer/exemptions",
 				e.DesignerSKB.Number, baseURL, w.Designer.NPWP, baseURL))
 	}
+	if c := w.Compliance; c != nil {
+		notes = append(notes, fmt.Sprintf("Compliance engine: the demo's Airbnb and Booking.com feeds and a run of the matching job flag an undeclared villa in Canggu paid out to Australia, %s's Villa Darma declared on the payouts, and %s's Villa Sari declared to Badung while the platforms place it in Tabanan; signed in as budi: %s/api/v1/compliance/flags and a flag's evidence at %s/api/v1/compliance/flags/{id}; what a villa owner's self-check finds: %s/api/v1/taxpayers/%s/compliance/self-check (doc/compliance.md)",
+			c.NetOwner.Name, c.WrongRegency.Name, baseURL, baseURL, baseURL, c.NetOwner.NPWP))
+	}
 	if len(w.Accounts) > 0 {
 		for _, a := range w.Accounts {
 			notes = append(notes, fmt.Sprintf("Sign in at %s/login as %s: user ID %s, password %q", baseURL, a.Who, a.Login, a.Password))
