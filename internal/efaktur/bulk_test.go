@@ -11,6 +11,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/coretax/coretax/internal/xmlstream"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -568,5 +571,45 @@ func TestByteOrderMark(t *testing.T) {
 	}
 	if len(bom.invs) != len(plain.invs) || len(bom.problems) != len(plain.problems) {
 		t.Errorf("with a byte-order mark: %d invoices, %d problems; without: %d, %d", len(bom.invs), len(bom.problems), len(plain.invs), len(plain.problems))
+	}
+}
+
+// BenchmarkDocument builds the signed document of a faktur, which an
+// approval does once per faktur before signing it.
+func BenchmarkDocument(b *testing.B) {
+	inv := *sample(b)[0]
+	f := &Faktur{Number: "04002600000000001", SellerNPWP: "0010000016000000", ApprovedAt: time.Date(2026, 11, 24, 3, 0, 0, 0, time.UTC), Invoice: inv}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Document(f); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestXMLOutAsXMLStream holds the Writer's and Document's XML writer to
+// the bytes internal/xmlstream's Writer writes, for values that are
+// plain and values that must be escaped or replaced: signed documents
+// are rebuilt and their hashes compared, so not a byte may differ.
+func TestXMLOutAsXMLStream(t *testing.T) {
+	values := []string{"", "0012345678901000", "Villa management", "2026-11-24T03:00:00Z", "91666.67", "PT Surya & Sons",
+		`<b>"quoted" 'single'</b>`, "tab\there", "line\nbreak\r\n", "Jl. Raya Ubud № 1 — Gianyar, café", "bad \xff byte", "nul \x00 char", "~ ` ^ { } | \\"}
+	var want, got bytes.Buffer
+	xs := xmlstream.NewWriter(&want)
+	out := &xmlOut{w: &got}
+	for _, v := range values {
+		xs.Raw("  <X>\n")
+		out.Raw("  <X>\n")
+		xs.Leaf("    ", "Value", v)
+		out.Leaf("    ", "Value", v)
+	}
+	if err := xs.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := out.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if got.String() != want.String() {
+		t.Errorf("xmlOut wrote\n%q\nxmlstream.Writer wrote\n%q", got.String(), want.String())
 	}
 }

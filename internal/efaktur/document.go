@@ -3,8 +3,6 @@ package efaktur
 import (
 	"bytes"
 	"time"
-
-	"github.com/coretax/coretax/internal/xmlstream"
 )
 
 // Document returns the document that is signed when f is approved: the
@@ -15,8 +13,9 @@ import (
 // document hash.
 func Document(f *Faktur) ([]byte, error) {
 	var b bytes.Buffer
+	b.Grow(2048 + 1024*len(f.Invoice.Lines))
 	b.WriteString(`<?xml version="1.0" encoding="utf-8"?>` + "\n<SignedTaxInvoice>\n")
-	w := &Writer{x: xmlstream.NewWriter(&b), opened: true, tin: f.SellerNPWP}
+	w := &Writer{x: &xmlOut{w: &b}, opened: true, tin: f.SellerNPWP}
 	status := "Normal"
 	if f.Replaces != 0 || f.ReplacesNumber != "" {
 		status = "Pengganti"

@@ -1,11 +1,11 @@
 package efaktur
 
 import (
+	"bufio"
+	"encoding/xml"
 	"errors"
 	"io"
 	"time"
-
-	"github.com/coretax/coretax/internal/xmlstream"
 )
 
 // Writer writes a TaxInvoiceBulk file one invoice at a time, in the element
@@ -13,7 +13,7 @@ import (
 // amounts as the DJP converter writes them (11000, 91666.67). What it
 // writes, Reader reads back to the same Invoice values.
 type Writer struct {
-	x      *xmlstream.Writer
+	x      *xmlOut
 	opened bool
 	closed bool
 	tin    string
@@ -21,7 +21,76 @@ type Writer struct {
 
 // NewWriter returns a Writer of a file whose TIN is the seller's NPWP.
 func NewWriter(w io.Writer, sellerTIN string) *Writer {
-	return &Writer{x: xmlstream.NewWriter(w), tin: sellerTIN}
+	b := bufio.NewWriter(w)
+	return &Writer{x: &xmlOut{w: b, buf: b}, tin: sellerTIN}
+}
+
+// xmlOut writes the indented XML of Writer and Document: byte for byte
+// what internal/xmlstream's Writer writes, without building a string for
+// every tag and a byte slice for every value (an approval builds one
+// document a faktur, some 50 elements each, on its critical path). It
+// keeps the first error and writes nothing after it.
+type xmlOut struct {
+	w interface {
+		io.Writer
+		io.StringWriter
+	}
+	buf *bufio.Writer // w when it must be flushed; nil otherwise
+	err error
+}
+
+// Raw writes s as it is: markup the caller has composed.
+func (o *xmlOut) Raw(s string) {
+	if o.err == nil {
+		_, o.err = o.w.WriteString(s)
+	}
+}
+
+// Leaf writes the line indent<name>value</name> with value escaped as
+// xml.EscapeText escapes it, or indent<name/> when value is empty.
+func (o *xmlOut) Leaf(indent, name, value string) {
+	o.Raw(indent)
+	o.Raw("<")
+	o.Raw(name)
+	if value == "" {
+		o.Raw("/>\n")
+		return
+	}
+	o.Raw(">")
+	if o.err == nil {
+		if plainXML(value) {
+			_, o.err = o.w.WriteString(value)
+		} else {
+			o.err = xml.EscapeText(o.w, []byte(value))
+		}
+	}
+	o.Raw("</")
+	o.Raw(name)
+	o.Raw(">\n")
+}
+
+// plainXML reports whether xml.EscapeText writes s unchanged: printable
+// ASCII without the quotes, the ampersand and the angle brackets.
+func plainXML(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c > 0x7e, c == '"', c == '\'', c == '&', c == '<', c == '>':
+			return false
+		}
+	}
+	return true
+}
+
+// Err returns the first error met, or nil.
+func (o *xmlOut) Err() error { return o.err }
+
+// Flush writes out the buffer unless an error was met, and returns the
+// first error.
+func (o *xmlOut) Flush() error {
+	if o.err == nil && o.buf != nil {
+		o.err = o.buf.Flush()
+	}
+	return o.err
 }
 
 const bulkHeader = `<?xml version="1.0" encoding="utf-8"?>` + "\n" +
