@@ -228,6 +228,16 @@ func compute(in Input, withholderNPWP string, months []money.Amount, credited mo
 		}
 		ps.add("facility", string(s.Facility), "the DTP facility does not apply: %s; use N/A", strings.Join(why, "; "))
 	}
+	if s.Facility == SKB21 {
+		// An SKB (surat keterangan bebas, facility TaxExAr21) frees the
+		// payment from withholding; it does not change what the tax would
+		// be. The computed tax stays in the explanation and the slip
+		// withholds nothing, as BPPU slips under an SKB do (unified.go).
+		s.Explanation.Steps = append(s.Explanation.Steps, pph21.Step{
+			Label:  fmt.Sprintf("exempt under the recipient's exemption certificate %s (%s): nothing is withheld of the %s computed", s.FacilityRef, s.Facility, s.Tax.String()),
+			Source: "SKB PPh 21"})
+		s.Tax, s.Withheld, s.DTPTax = 0, 0, 0
+	}
 	// Rate and deemed must match the reference unless the facility allows
 	// otherwise (ETC; COD for the treaty rate) (ebupot.md §2).
 	free := s.Facility == OtherBasis || s.Facility == COD

@@ -56,6 +56,8 @@ func TestSKBNeedsAnActiveExemption(t *testing.T) {
 				t.Errorf("%s: %v\n%s", name, err, fields(err))
 			} else if sl.FacilityRef != skbNumber {
 				t.Errorf("%s: facility ref %q, want %q", name, sl.FacilityRef, skbNumber)
+			} else if sl.Tax != 0 || sl.Withheld != 0 {
+				t.Errorf("%s: tax %s, withheld %s under the SKB, want nothing withheld", name, sl.Tax, sl.Withheld)
 			}
 			return
 		}
