@@ -110,6 +110,15 @@ func (s *ComplianceStore) AppendRecords(ctx context.Context, b *compliance.Batch
 			VALUES ($1, $2, $3, $4, $5, 0, 0, $6, $7) RETURNING id`, b.Source, b.Channel, b.FileName, b.SHA256, b.Rows, b.ReceivedBy, b.ReceivedAt.UTC()).Scan(&b.ID); err != nil {
 			return fmt.Errorf("insert batch: %w", err)
 		}
+		// A table that grew since PostgreSQL last sampled it is planned
+		// as if it were small: the look-up of earlier ids would scan the
+		// whole table once per 400 ids, so a large delivery samples it
+		// first (ANALYZE runs inside the transaction).
+		if bt.copies() && len(recs) >= 1000 {
+			if _, err := bt.ExecContext(ctx, `ANALYZE compliance_records`); err != nil {
+				return fmt.Errorf("analyze records: %w", err)
+			}
+		}
 		var feeds []string
 		for _, r := range recs {
 			feeds = append(feeds, r.FeedID)
