@@ -80,6 +80,8 @@ func runBench(ctx context.Context, a *app, args []string) error {
 	switch args[0] {
 	case "efaktur":
 		return a.benchEfaktur(ctx, args[1:])
+	case "compliance":
+		return a.benchCompliance(ctx, args[1:])
 	case "help", "-h", "-help", "--help":
 		return a.parse(a.newFlagSet("bench", benchUsage), []string{"--help"})
 	}

@@ -63,7 +63,7 @@ func commands() []command {
 		{"efaktur", "check a Coretax e-Faktur XML offline, or convert a CSV/XLSX sheet to it (coretax efaktur validate FILE.xml)", runEfaktur},
 		{"objectcode", "list, search and show e-Bupot tax object codes (coretax objectcode search TEXT | show CODE)", runObjectcode},
 		{"compliance", "ingest third-party records and run the compliance matching job (coretax compliance import FILE --source NAME | match)", runCompliance},
-		{"villa", "import a villa's booking exports for PBJT (coretax villa import FILE --channel airbnb|booking|agoda|ical|csv --property ID --owner NPWP)", runVilla},
+		{"villa", "import a villa's booking exports and declare its months for PBJT (coretax villa import FILE --channel airbnb|booking|agoda|ical|csv --property ID --owner NPWP; coretax villa declare --property ID --owner NPWP --month YYYY-MM [--file])", runVilla},
 	}
 	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })
 	return cmds
