@@ -263,6 +263,10 @@ type submission struct {
 	// from memory rather than back from the store; nil once the job
 	// waits in the queue, so that queued jobs hold no files.
 	file []byte
+	// early is the job's reading stage, started on file while the job
+	// was being created (it only reads and checks: nothing is stored
+	// before the job is); nil when the stage starts with the job.
+	early *reading
 }
 
 // Upload submits a TaxInvoiceBulk file of the seller npwp as a job and
@@ -284,15 +288,26 @@ func (u *Uploads) Upload(ctx context.Context, npwp string, file io.Reader, opts 
 		return u.process(stopped, sub), true, nil
 	}
 	base := u.base
+	// Whether a worker is free is decided now, under the lock: a job
+	// that must wait is queued from the start.
+	queued := false
+	select {
+	case u.sem <- struct{}{}:
+	default:
+		queued = true
+	}
 	u.wg.Add(1)
 	go func() {
 		defer u.wg.Done()
-		select {
-		case u.sem <- struct{}{}:
-		default:
+		if queued {
 			// Queued behind other jobs: the job reads its file back
-			// from the store when its turn comes.
+			// from the store when its turn comes, and its reading
+			// stage starts again then.
 			sub.file = nil
+			if sub.early != nil {
+				sub.early.stop()
+				sub.early = nil
+			}
 			select {
 			case u.sem <- struct{}{}:
 			case <-base.Done():
@@ -317,8 +332,11 @@ func (u *Uploads) UploadSync(ctx context.Context, npwp string, file io.Reader, o
 	return u.process(ctx, sub), nil
 }
 
-// submit checks and stores a file.
-func (u *Uploads) submit(ctx context.Context, npwp string, file io.Reader, opts UploadOptions) (submission, bool, error) {
+// submit checks and stores a file. Once the file is checked, the job's
+// reading stage starts on its bytes (submission.early) while the job is
+// created, unless the file is suspect; it is stopped when no new job
+// comes of the submission.
+func (u *Uploads) submit(ctx context.Context, npwp string, file io.Reader, opts UploadOptions) (sub submission, existing bool, err error) {
 	sel, err := u.svc.seller(ctx, npwp, ActDraft)
 	if err != nil {
 		return submission{}, false, err
@@ -360,14 +378,31 @@ func (u *Uploads) submit(ctx context.Context, npwp string, file io.Reader, opts 
 			errs.Field("file", scan.tin, "<TIN> (XML %d:%d) is %s, but the file is uploaded for %s; upload it for the taxpayer it names, or write %s in <TIN>",
 				scan.tinPos.Line, scan.tinPos.Column, scan.tin, sel.NPWP, sel.NPWP))
 	}
+	sub = submission{sel: sel, opts: draftOptions, suspect: scan.suspect}
+	approve := opts.Passphrase != ""
+	if approve {
+		sub.opts = u.svc.Options()
+	}
+	if !scan.suspect {
+		// The reading stage only reads and checks; the invoices it reads
+		// are stored by the job, after the job and its file are
+		// committed, so starting it now costs nothing in durability.
+		early := u.startReading(context.WithoutCancel(ctx), sub, io.NopCloser(bytes.NewReader(b)))
+		defer func() {
+			if err != nil || existing {
+				early.stop()
+				return
+			}
+			sub.early = early
+		}()
+	}
 	sum := sha256.Sum256(b)
 	now := u.svc.now().UTC()
 	job := Upload{SellerID: sel.Profile.Taxpayer.ID, SellerNPWP: sel.NPWP, FileName: name, SHA256: hex.EncodeToString(sum[:]),
-		Size: int64(len(b)), Key: opts.Key, Approve: opts.Passphrase != "", State: UploadQueued, Total: scan.invoices,
+		Size: int64(len(b)), Key: opts.Key, Approve: approve, State: UploadQueued, Total: scan.invoices,
 		CreatedBy: actor.From(ctx).String(), CreatedAt: now}
-	sub := submission{sel: sel, job: job, opts: draftOptions, suspect: scan.suspect}
+	sub.job = job
 	if job.Approve {
-		sub.opts = u.svc.Options()
 		// One passphrase entry for the whole file, before any job
 		// exists: a refusal leaves nothing behind.
 		sub.signer, err = u.svc.signing.Open(ctx, roles.TaxInvoice, sel.Profile.Taxpayer.ID, opts.Passphrase,
@@ -730,6 +765,12 @@ type pending struct {
 }
 
 func (u *Uploads) run(ctx, work context.Context, sub submission) (Upload, error) {
+	rd := sub.early
+	defer func() {
+		if rd != nil {
+			rd.stop()
+		}
+	}()
 	job, err := u.store.StartUpload(work, sub.job.ID, u.svc.now())
 	if err != nil {
 		return job, err
@@ -765,23 +806,23 @@ func (u *Uploads) run(ctx, work context.Context, sub submission) (Upload, error)
 	// invoices into chunks while this goroutine numbers, signs and
 	// stores the chunk before, so that the parse of the file and the
 	// database's work overlap. The job holds at most two chunks: the one
-	// being stored and the one being read.
-	chunks := make(chan readOut)
-	quit, finished := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(finished)
-		u.read(work, sub, job, done, chunks, quit)
-	}()
-	defer func() {
-		close(quit)
-		<-finished
-	}()
+	// being stored and the one being read. A job submitted with its
+	// bytes at hand has had its reading stage running since the file
+	// was checked (submit); the invoices earlier jobs stored are taken
+	// out of each chunk here, where the job is known.
+	if rd == nil {
+		rd = u.startReading(work, sub, u.file(work, sub, job.ID))
+	}
+	chunks := rd.out
 	flush := func(c *pending) error {
 		if c.read == 0 {
 			return nil
 		}
+		c.UploadID, c.Approve = job.ID, job.Approve
+		skipStored(c, done)
 		now := u.svc.now().UTC()
 		for _, f := range c.Fakturs {
+			f.UploadID = job.ID
 			f.CreatedAt, f.UpdatedAt, f.Credit = now, now, Uncredited
 			if job.Approve {
 				f.Status, f.ApprovedAt, f.ApprovedBy = Approved, now, signerName
@@ -843,12 +884,37 @@ type readOut struct {
 	err          error
 }
 
-// read is the reading stage of job: it streams the stored file through
-// the Reader, checks each invoice not in done (the positions stored by
-// earlier jobs), and sends a chunk each ChunkSize invoices, then the
-// last one; or the file-level problems or the error that stop it. It
-// returns after its last message, or as soon as quit is closed.
-func (u *Uploads) read(ctx context.Context, sub submission, job Upload, done []int, out chan<- readOut, quit <-chan struct{}) {
+// reading is a job's reading stage running on its own goroutine.
+type reading struct {
+	out            chan readOut
+	quit, finished chan struct{}
+}
+
+// startReading starts the reading stage of sub on file, which it
+// closes.
+func (u *Uploads) startReading(ctx context.Context, sub submission, file io.ReadCloser) *reading {
+	rd := &reading{out: make(chan readOut), quit: make(chan struct{}), finished: make(chan struct{})}
+	go func() {
+		defer close(rd.finished)
+		defer file.Close()
+		u.read(ctx, sub, file, rd.out, rd.quit)
+	}()
+	return rd
+}
+
+// stop stops the reading stage and waits for it to end.
+func (rd *reading) stop() {
+	close(rd.quit)
+	<-rd.finished
+}
+
+// read is the reading stage of a job: it streams file through the
+// Reader, checks every invoice, and sends a chunk each ChunkSize
+// invoices, then the last one; or the file-level problems or the error
+// that stop it. It returns after its last message, or as soon as quit
+// is closed. It needs no job: the storing stage sets the chunk's job and
+// takes out the invoices earlier jobs stored (skipStored).
+func (u *Uploads) read(ctx context.Context, sub submission, file io.Reader, out chan<- readOut, quit <-chan struct{}) {
 	defer close(out)
 	send := func(m readOut) bool {
 		select {
@@ -858,11 +924,9 @@ func (u *Uploads) read(ctx context.Context, sub submission, job Upload, done []i
 			return false
 		}
 	}
-	file := u.file(ctx, sub, job.ID)
-	defer file.Close()
 	r := NewReader(file, sub.opts)
 	buyers := map[string]buyerInfo{}
-	fresh := func() *pending { return &pending{UploadChunk: UploadChunk{UploadID: job.ID, Approve: job.Approve}} }
+	fresh := func() *pending { return &pending{} }
 	c := fresh()
 	for {
 		inv, ps, err := r.Next()
@@ -880,22 +944,17 @@ func (u *Uploads) read(ctx context.Context, sub submission, job Upload, done []i
 		}
 		idx := r.Count()
 		c.read++
-		if has(done, idx) {
-			c.Skipped++
+		f, ips, err := u.invoice(ctx, sub.sel, inv, ps, idx, buyers)
+		if err != nil {
+			send(readOut{err: err})
+			return
+		}
+		if len(ips) > 0 {
+			c.Rejected++
+			c.Problems = append(c.Problems, ips...)
 		} else {
-			f, ips, err := u.invoice(ctx, sub.sel, inv, ps, idx, buyers)
-			if err != nil {
-				send(readOut{err: err})
-				return
-			}
-			if len(ips) > 0 {
-				c.Rejected++
-				c.Problems = append(c.Problems, ips...)
-			} else {
-				f.UploadID = job.ID
-				c.Fakturs = append(c.Fakturs, f)
-				c.Indexes = append(c.Indexes, idx)
-			}
+			c.Fakturs = append(c.Fakturs, f)
+			c.Indexes = append(c.Indexes, idx)
 		}
 		if c.read >= u.cfg.ChunkSize {
 			if fps := r.FileProblems(); len(fps) > 0 {
@@ -913,6 +972,38 @@ func (u *Uploads) read(ctx context.Context, sub submission, job Upload, done []i
 		return
 	}
 	send(readOut{chunk: c, last: true})
+}
+
+// skipStored takes out of c the invoices at the file positions in done
+// (stored by earlier jobs of the file, ascending), valid or rejected,
+// and counts them skipped.
+func skipStored(c *pending, done []int) {
+	if len(done) == 0 {
+		return
+	}
+	fs, is := c.Fakturs[:0], c.Indexes[:0]
+	for i, idx := range c.Indexes {
+		if has(done, idx) {
+			c.Skipped++
+			continue
+		}
+		fs, is = append(fs, c.Fakturs[i]), append(is, idx)
+	}
+	c.Fakturs, c.Indexes = fs, is
+	ps, last := c.Problems[:0], 0
+	for _, p := range c.Problems {
+		if !has(done, p.Invoice) {
+			ps = append(ps, p)
+			continue
+		}
+		if p.Invoice != last {
+			// An invoice's problems come together.
+			last = p.Invoice
+			c.Rejected--
+			c.Skipped++
+		}
+	}
+	c.Problems = ps
 }
 
 func syntaxProblem(se *SyntaxError) Problem {
