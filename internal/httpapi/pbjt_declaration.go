@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -333,22 +332,14 @@ func (s *server) declarationDocument(w http.ResponseWriter, r *http.Request, for
 	if err != nil {
 		return err
 	}
-	doc := sptpd.Document{Declaration: f.Declaration, Property: f.Property, TaxpayerName: f.FilerName, NPWP: f.FilerNPWP}
-	var b bytes.Buffer
-	ct := "application/pdf"
-	if format == "pdf" {
-		err = sptpd.WritePDF(&b, doc)
-	} else {
-		ct = "text/csv; charset=utf-8"
-		err = sptpd.WriteCSV(&b, doc)
-	}
+	d, err := sptpd.Render(f, format)
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", ct)
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.%s"`, sptpd.FileName(f.Declaration), format))
-	w.Header().Set("Content-Length", strconv.Itoa(b.Len()))
+	w.Header().Set("Content-Type", d.ContentType)
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, d.Name))
+	w.Header().Set("Content-Length", strconv.Itoa(len(d.Body)))
 	w.WriteHeader(http.StatusOK)
-	_, err = w.Write(b.Bytes())
+	_, err = w.Write(d.Body)
 	return err
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -341,20 +340,12 @@ func (s *server) declarationDocument(w http.ResponseWriter, r *http.Request, for
 	if err != nil {
 		return err
 	}
-	doc := sptpd.Document{Declaration: f.Declaration, Property: f.Property, TaxpayerName: f.FilerName, NPWP: f.FilerNPWP}
-	var b bytes.Buffer
-	ct := "application/pdf"
-	if format == "pdf" {
-		err = sptpd.WritePDF(&b, doc)
-	} else {
-		ct = "text/csv; charset=utf-8"
-		err = sptpd.WriteCSV(&b, doc)
-	}
+	d, err := sptpd.Render(f, format)
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", ct)
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.%s"`, sptpd.FileName(f.Declaration), format))
-	_, err = w.Write(b.Bytes())
+	w.Header().Set("Content-Type", d.ContentType)
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, d.Name))
+	_, err = w.Write(d.Body)
 	return err
 }

@@ -7,6 +7,7 @@
 package sptpd
 
 import (
+	"bytes"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -231,4 +232,35 @@ func WriteCSV(w io.Writer, doc Document) error {
 // extension: "sptpd-5104-2026-10-r1".
 func FileName(d pbjt.Declaration) string {
 	return fmt.Sprintf("sptpd-%s-%s-r%d", d.RegencyCode, d.Period, d.Revision)
+}
+
+// Download is a revision's form rendered for a download.
+type Download struct {
+	Body        []byte
+	ContentType string
+	// Name is the file name, with its extension.
+	Name string
+}
+
+// Render renders a filed revision as format "pdf" or "csv", for the API
+// and the pages alike.
+func Render(f pbjt.Form, format string) (Download, error) {
+	doc := Document{Declaration: f.Declaration, Property: f.Property, TaxpayerName: f.FilerName, NPWP: f.FilerNPWP}
+	var b bytes.Buffer
+	d := Download{ContentType: "application/pdf", Name: FileName(f.Declaration) + "." + format}
+	var err error
+	switch format {
+	case "pdf":
+		err = WritePDF(&b, doc)
+	case "csv":
+		d.ContentType = "text/csv; charset=utf-8"
+		err = WriteCSV(&b, doc)
+	default:
+		return Download{}, fmt.Errorf("render SPTPD: unknown format %q", format)
+	}
+	if err != nil {
+		return Download{}, err
+	}
+	d.Body = b.Bytes()
+	return d, nil
 }

@@ -92,6 +92,29 @@ func TestWritePDF(t *testing.T) {
 	}
 }
 
+func TestRender(t *testing.T) {
+	doc := documents(t)["amendment"]
+	f := pbjt.Form{Declaration: doc.Declaration, Property: doc.Property, FilerName: doc.TaxpayerName, FilerNPWP: doc.NPWP}
+	var want bytes.Buffer
+	if err := WriteCSV(&want, doc); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Render(f, "csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(Download{Body: want.Bytes(), ContentType: "text/csv; charset=utf-8", Name: FileName(doc.Declaration) + ".csv"}, got); diff != "" {
+		t.Errorf("csv (-want +got):\n%s", diff)
+	}
+	pdf, err := Render(f, "pdf")
+	if err != nil || pdf.ContentType != "application/pdf" || !bytes.HasPrefix(pdf.Body, []byte("%PDF-")) || pdf.Name != FileName(doc.Declaration)+".pdf" {
+		t.Errorf("pdf: %v, %q, %q, %.8q", err, pdf.ContentType, pdf.Name, pdf.Body)
+	}
+	if _, err := Render(f, "xml"); err == nil {
+		t.Error("format xml: no error")
+	}
+}
+
 // Every layout a region may name is defined here, and the layout's fields
 // are all filled.
 func TestLayoutsDefined(t *testing.T) {
