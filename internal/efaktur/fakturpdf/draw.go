@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"io"
 
+	"github.com/coretax/coretax/internal/pdftext"
 	"github.com/signintech/gopdf"
 )
 
@@ -20,7 +21,7 @@ func draw(w io.Writer, f Faktur, items []item) error {
 	pdf.SetInfo(gopdf.PdfInfo{Title: "Faktur Pajak " + f.Number, Subject: f.Seller.Name + " - " + f.Invoice.Buyer.Name,
 		Creator: "Coretax", CreationDate: f.SignedAt})
 	for _, name := range []string{"regular", "bold"} {
-		if err := pdf.AddTTFFontData(name, fontData[name]); err != nil {
+		if err := pdf.AddTTFFontData(name, pdftext.Fonts[name]); err != nil {
 			return fmt.Errorf("font %s: %w", name, err)
 		}
 	}
@@ -38,7 +39,7 @@ func draw(w io.Writer, f Faktur, items []item) error {
 			}
 			// Text writes at the baseline; the layout places the top of
 			// the line.
-			pdf.SetXY(it.x, it.y+ascent(it.font, it.size))
+			pdf.SetXY(it.x, it.y+pdftext.Ascent(it.font, it.size))
 			if err := pdf.Text(it.text); err != nil {
 				return fmt.Errorf("text %q: %w", it.text, err)
 			}

@@ -10,6 +10,7 @@ import (
 	"github.com/coretax/coretax/internal/calendar"
 	"github.com/coretax/coretax/internal/efaktur"
 	"github.com/coretax/coretax/internal/money"
+	"github.com/coretax/coretax/internal/pdftext"
 	"github.com/skip2/go-qrcode"
 )
 
@@ -83,7 +84,7 @@ func (b *builder) text(x float64, font string, size float64, s string) {
 
 // textRight places s so that it ends at x.
 func (b *builder) textRight(x float64, font string, size float64, s string) {
-	b.text(x-textWidth(font, size, s), font, size, s)
+	b.text(x-pdftext.Width(font, size, s), font, size, s)
 }
 
 func (b *builder) rule(x1, y1, x2, y2 float64) {
@@ -115,7 +116,7 @@ func lineHeight(size float64) float64 { return size * 1.3 }
 func (b *builder) field(label, value string) {
 	const size = 9
 	x := left + labelW
-	lines := wrap("regular", size, value, right-x-8)
+	lines := pdftext.Wrap("regular", size, value, right-x-8)
 	b.fit(float64(len(lines)) * lineHeight(size))
 	b.text(left+8, "regular", size, label)
 	b.text(x-6, "regular", size, ":")
@@ -127,7 +128,7 @@ func (b *builder) field(label, value string) {
 
 // paragraph places s wrapped to the page width.
 func (b *builder) paragraph(font string, size float64, s string) {
-	for _, l := range wrap(font, size, s, right-left) {
+	for _, l := range pdftext.Wrap(font, size, s, right-left) {
 		b.fit(lineHeight(size))
 		b.text(left, font, size, l)
 		b.y += lineHeight(size)
@@ -148,7 +149,7 @@ func layout(f Faktur) ([]item, error) {
 	// Heading: the code and serial number and the date of the faktur
 	// (UU PPN Pasal 13(5)(f)).
 	const title = "Faktur Pajak"
-	b.text((pageW-textWidth("bold", 16, title))/2, "bold", 16, title)
+	b.text((pageW-pdftext.Width("bold", 16, title))/2, "bold", 16, title)
 	b.y += 26
 	b.field("Kode dan Nomor Seri Faktur Pajak", f.Number)
 	b.field("Tanggal Faktur Pajak", dateID(inv.Date))
@@ -269,9 +270,9 @@ func (b *builder) table(lines []efaktur.Line) error {
 	header := func() {
 		heads := [][]string{
 			{"No."},
-			wrap("bold", 8, "Kode Barang/Jasa", cols[2]-cols[1]-2*cellPad),
-			wrap("bold", 8, "Nama Barang Kena Pajak / Jasa Kena Pajak", cols[3]-cols[2]-2*cellPad),
-			wrap("bold", 8, "Harga Jual / Penggantian / Uang Muka / Termin", cols[4]-cols[3]-2*cellPad),
+			pdftext.Wrap("bold", 8, "Kode Barang/Jasa", cols[2]-cols[1]-2*cellPad),
+			pdftext.Wrap("bold", 8, "Nama Barang Kena Pajak / Jasa Kena Pajak", cols[3]-cols[2]-2*cellPad),
+			pdftext.Wrap("bold", 8, "Harga Jual / Penggantian / Uang Muka / Termin", cols[4]-cols[3]-2*cellPad),
 		}
 		n := 0
 		for _, h := range heads {
@@ -297,7 +298,7 @@ func (b *builder) table(lines []efaktur.Line) error {
 		if err != nil {
 			return fmt.Errorf("line %d: price × quantity: %w", i+1, err)
 		}
-		name := wrap("regular", size, l.Name, cols[3]-cols[2]-2*cellPad)
+		name := pdftext.Wrap("regular", size, l.Name, cols[3]-cols[2]-2*cellPad)
 		detail := []string{
 			fmt.Sprintf("%s x %s %s", l.Price.Display(), decimalID(int64(l.Qty)), unitName(l.Unit)),
 			"Potongan Harga = " + l.Discount.Display(),
@@ -306,7 +307,7 @@ func (b *builder) table(lines []efaktur.Line) error {
 		var cell []string
 		cell = append(cell, name...)
 		for _, d := range detail {
-			cell = append(cell, wrap("regular", size, d, cols[3]-cols[2]-2*cellPad)...)
+			cell = append(cell, pdftext.Wrap("regular", size, d, cols[3]-cols[2]-2*cellPad)...)
 		}
 		h := float64(len(cell))*lh + 2*cellPad
 		if b.y+h > bottom {
@@ -344,7 +345,7 @@ func (b *builder) signature(f Faktur) error {
 	// 18004); the page is white, so nothing is placed there.
 	quiet := 4 * qrSide / float64(len(modules))
 	const captionSize, urlSize = 7.0, 6.0
-	urlLines := wrap("regular", urlSize, f.VerifyURL, qrSide+40)
+	urlLines := pdftext.Wrap("regular", urlSize, f.VerifyURL, qrSide+40)
 	h := qrSide + quiet + lineHeight(captionSize) + float64(len(urlLines))*lineHeight(urlSize)
 	b.fit(h)
 	y0 := b.y
@@ -358,7 +359,7 @@ func (b *builder) signature(f Faktur) error {
 	b.y += lineHeight(9.5)
 	b.text(x, "regular", 8, "Ditandatangani secara elektronik")
 	b.y += lineHeight(8)
-	for _, l := range wrap("regular", 7, "ID tanda tangan: "+f.SignatureID, qrX-x-20) {
+	for _, l := range pdftext.Wrap("regular", 7, "ID tanda tangan: "+f.SignatureID, qrX-x-20) {
 		b.text(x, "regular", 7, l)
 		b.y += lineHeight(7)
 	}

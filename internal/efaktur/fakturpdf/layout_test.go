@@ -13,6 +13,7 @@ import (
 	"github.com/coretax/coretax/internal/efaktur"
 	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/money"
+	"github.com/coretax/coretax/internal/pdftext"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -200,7 +201,7 @@ func TestLayoutQR(t *testing.T) {
 		}
 		x2, y2 := it.x2, it.y2
 		if it.kind == textItem {
-			x2, y2 = it.x+textWidth(it.font, it.size, it.text), it.y+lineHeight(it.size)
+			x2, y2 = it.x+pdftext.Width(it.font, it.size, it.text), it.y+lineHeight(it.size)
 		}
 		if x2 > q.x-quiet && it.x < q.x+q.size+quiet && y2 > q.y-quiet && it.y < q.y+q.size+quiet {
 			t.Errorf("%v is inside the QR code's quiet zone", it)
@@ -288,21 +289,6 @@ func TestFormats(t *testing.T) {
 	} {
 		if tt.got != tt.want {
 			t.Errorf("got %q, want %q", tt.got, tt.want)
-		}
-	}
-}
-
-func TestWrap(t *testing.T) {
-	long := "https://coretax.example/verify/" + strings.Repeat("x", 80)
-	for _, s := range []string{"Paket perlengkapan kantor berisi kertas HVS A4 80 gram, map plastik, pulpen gel hitam", long, "Jl. Raya Ubud"} {
-		lines := wrap("regular", 9, s, 100)
-		for _, l := range lines {
-			if w := textWidth("regular", 9, l); w > 100 {
-				t.Errorf("line %q is %.1f wide, want ≤ 100", l, w)
-			}
-		}
-		if got := strings.ReplaceAll(strings.Join(lines, ""), " ", ""); got != strings.ReplaceAll(s, " ", "") {
-			t.Errorf("wrap lost text: %q → %q", s, lines)
 		}
 	}
 }

@@ -12,17 +12,12 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/coretax/coretax/internal/calendar"
 	"github.com/coretax/coretax/internal/compliance/casework"
+	"github.com/coretax/coretax/internal/pdftext"
 	"github.com/signintech/gopdf"
-	"golang.org/x/image/font"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goregular"
-	"golang.org/x/image/font/sfnt"
-	"golang.org/x/image/math/fixed"
 )
 
 // The page: A4 in points, with its margins.
@@ -31,74 +26,6 @@ const (
 	left, right  = 56.0, 539.28
 	top, bottom  = 56.0, 790.0
 )
-
-var fontData = map[string][]byte{"regular": goregular.TTF, "bold": gobold.TTF}
-
-var fonts = sync.OnceValue(func() map[string]*sfnt.Font {
-	m := map[string]*sfnt.Font{}
-	for name, data := range fontData {
-		f, err := sfnt.Parse(data)
-		if err != nil {
-			panic("sp2dk: parse font " + name + ": " + err.Error()) // compiled in: a broken build
-		}
-		m[name] = f
-	}
-	return m
-})
-
-// textWidth returns the advance width of s in points.
-func textWidth(name string, size float64, s string) float64 {
-	f := fonts()[name]
-	var buf sfnt.Buffer
-	upem := f.UnitsPerEm()
-	var units fixed.Int26_6
-	for _, r := range s {
-		gi, err := f.GlyphIndex(&buf, r)
-		if err != nil {
-			continue
-		}
-		adv, err := f.GlyphAdvance(&buf, gi, fixed.I(int(upem)), font.HintingNone)
-		if err != nil {
-			continue
-		}
-		units += adv
-	}
-	return float64(units) / 64 / float64(upem) * size
-}
-
-func ascent(name string, size float64) float64 {
-	f := fonts()[name]
-	var buf sfnt.Buffer
-	upem := f.UnitsPerEm()
-	m, err := f.Metrics(&buf, fixed.I(int(upem)), font.HintingNone)
-	if err != nil {
-		return 0.8 * size
-	}
-	return float64(m.Ascent) / 64 / float64(upem) * size
-}
-
-// wrap breaks s into lines no wider than width, between words (a word
-// longer than a line stays whole on its own line).
-func wrap(name string, size float64, s string, width float64) []string {
-	var lines []string
-	line := ""
-	for _, w := range strings.Fields(s) {
-		try := w
-		if line != "" {
-			try = line + " " + w
-		}
-		if textWidth(name, size, try) <= width || line == "" {
-			line = try
-			continue
-		}
-		lines = append(lines, line)
-		line = w
-	}
-	if line != "" || len(lines) == 0 {
-		lines = append(lines, line)
-	}
-	return lines
-}
 
 // item is one placed line of text or a rule.
 type item struct {
@@ -139,7 +66,7 @@ func (b *builder) newPage() {
 
 // para places s wrapped at indent, then gap points of space.
 func (b *builder) para(indent float64, fnt string, size float64, s string, gap float64) {
-	for _, l := range wrap(fnt, size, s, right-left-indent) {
+	for _, l := range pdftext.Wrap(fnt, size, s, right-left-indent) {
 		if b.y+lineHeight(size) > bottom {
 			b.newPage()
 		}
@@ -153,8 +80,8 @@ func (b *builder) para(indent float64, fnt string, size float64, s string, gap f
 // own.
 func (b *builder) row(label, value string) {
 	const size, labelW = 10.0, 190.0
-	labels := wrap("regular", size, label, labelW-8)
-	values := wrap("regular", size, value, right-left-labelW)
+	labels := pdftext.Wrap("regular", size, label, labelW-8)
+	values := pdftext.Wrap("regular", size, value, right-left-labelW)
 	n := max(len(labels), len(values))
 	if b.y+float64(n)*lineHeight(size) > bottom {
 		b.newPage()
@@ -254,7 +181,7 @@ func Write(w io.Writer, l casework.Letter) error {
 	pdf.Start(gopdf.Config{PageSize: gopdf.Rect{W: pageW, H: pageH}})
 	pdf.SetInfo(gopdf.PdfInfo{Title: "SP2DK " + l.Number, Subject: l.TaxpayerName, Creator: "Coretax", CreationDate: l.IssuedAt})
 	for _, name := range []string{"regular", "bold"} {
-		if err := pdf.AddTTFFontData(name, fontData[name]); err != nil {
+		if err := pdf.AddTTFFontData(name, pdftext.Fonts[name]); err != nil {
 			return fmt.Errorf("font %s: %w", name, err)
 		}
 	}
@@ -272,7 +199,7 @@ func Write(w io.Writer, l casework.Letter) error {
 		if err := pdf.SetFont(it.font, "", it.size); err != nil {
 			return err
 		}
-		pdf.SetXY(it.x, it.y+ascent(it.font, it.size))
+		pdf.SetXY(it.x, it.y+pdftext.Ascent(it.font, it.size))
 		if err := pdf.Text(it.text); err != nil {
 			return fmt.Errorf("text %q: %w", it.text, err)
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/coretax/coretax/internal/compliance"
 	"github.com/coretax/coretax/internal/compliance/casework"
 	"github.com/coretax/coretax/internal/money"
+	"github.com/coretax/coretax/internal/pdftext"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -75,7 +76,7 @@ func TestLayoutStaysOnThePage(t *testing.T) {
 			if it.rule {
 				continue
 			}
-			if w := textWidth(it.font, it.size, it.text); it.x+w > right+0.01 || it.y+lineHeight(it.size) > bottom+0.01 {
+			if w := pdftext.Width(it.font, it.size, it.text); it.x+w > right+0.01 || it.y+lineHeight(it.size) > bottom+0.01 {
 				t.Errorf("%s: %q at (%.1f, %.1f) width %.1f leaves the page", name, it.text, it.x, it.y, w)
 			}
 			pages = max(pages, it.page)

@@ -1,4 +1,9 @@
-package fakturpdf
+// Package pdftext measures and breaks text set in the fonts of the
+// project's PDF documents (the faktur, the SP2DK-style letter): the Go
+// fonts, compiled in (doc/decisions/0005-pdf-and-fonts.md). Layout code
+// measures with it so that a page's text can be placed, and compared with
+// golden files, without a PDF writer.
+package pdftext
 
 import (
 	"strings"
@@ -11,32 +16,31 @@ import (
 	"golang.org/x/image/math/fixed"
 )
 
-// fontData are the TrueType fonts the page is set in, by the names the
-// layout uses: the Go fonts, as for the authorization-code letter (see
-// doc/decisions/0005-pdf-and-fonts.md).
-var fontData = map[string][]byte{
+// Fonts are the TrueType fonts by the names layouts use, for a PDF
+// writer to embed.
+var Fonts = map[string][]byte{
 	"regular": goregular.TTF,
 	"bold":    gobold.TTF,
 }
 
-// fonts are the parsed fonts, used to measure text during layout so that
-// layout needs no PDF writer.
-var fonts = sync.OnceValue(func() map[string]*sfnt.Font {
-	m := make(map[string]*sfnt.Font, len(fontData))
-	for name, data := range fontData {
+// parsed are the parsed Fonts.
+var parsed = sync.OnceValue(func() map[string]*sfnt.Font {
+	m := make(map[string]*sfnt.Font, len(Fonts))
+	for name, data := range Fonts {
 		f, err := sfnt.Parse(data)
 		if err != nil {
 			// The fonts are compiled in; a parse failure is a broken build.
-			panic("fakturpdf: parse font " + name + ": " + err.Error())
+			panic("pdftext: parse font " + name + ": " + err.Error())
 		}
 		m[name] = f
 	}
 	return m
 })
 
-// textWidth returns the advance width of s in points, set in font at size.
-func textWidth(name string, size float64, s string) float64 {
-	f := fonts()[name]
+// Width returns the advance width of s in points, set in the font named
+// name at size points. Runes the font lacks count as zero.
+func Width(name string, size float64, s string) float64 {
+	f := parsed()[name]
 	var buf sfnt.Buffer
 	upem := f.UnitsPerEm()
 	ppem := fixed.I(int(upem))
@@ -55,10 +59,10 @@ func textWidth(name string, size float64, s string) float64 {
 	return float64(units) / 64 / float64(upem) * size
 }
 
-// ascent returns the distance in points from the top of a line of font at
-// size to its baseline.
-func ascent(name string, size float64) float64 {
-	f := fonts()[name]
+// Ascent returns the distance in points from the top of a line of the
+// font at size to its baseline.
+func Ascent(name string, size float64) float64 {
+	f := parsed()[name]
 	var buf sfnt.Buffer
 	upem := f.UnitsPerEm()
 	m, err := f.Metrics(&buf, fixed.I(int(upem)), font.HintingNone)
@@ -68,9 +72,10 @@ func ascent(name string, size float64) float64 {
 	return float64(m.Ascent) / 64 / float64(upem) * size
 }
 
-// wrap breaks s into lines no wider than width, between words where it can
-// and inside a word longer than a line (a long URL or code).
-func wrap(name string, size float64, s string, width float64) []string {
+// Wrap breaks s into lines no wider than width, between words where it
+// can and inside a word longer than a line (a long URL or code), never
+// inside a rune. It returns one empty line for an empty s.
+func Wrap(name string, size float64, s string, width float64) []string {
 	var lines []string
 	line := ""
 	for _, word := range strings.Fields(s) {
@@ -78,7 +83,7 @@ func wrap(name string, size float64, s string, width float64) []string {
 		if line != "" {
 			try = line + " " + word
 		}
-		if textWidth(name, size, try) <= width {
+		if Width(name, size, try) <= width {
 			line = try
 			continue
 		}
@@ -86,9 +91,9 @@ func wrap(name string, size float64, s string, width float64) []string {
 			lines = append(lines, line)
 			line = ""
 		}
-		for textWidth(name, size, word) > width {
+		for Width(name, size, word) > width {
 			n := len(word)
-			for n > 1 && textWidth(name, size, word[:n]) > width {
+			for n > 1 && Width(name, size, word[:n]) > width {
 				n--
 				for n > 1 && !utf8Start(word[n]) {
 					n--
