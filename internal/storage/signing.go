@@ -275,38 +275,7 @@ func saveSignatures(ctx context.Context, tx *sql.Tx, ps []signing.Prepared) ([]s
 // multi-row INSERTs and the head takes the last hash. Call it where
 // appendAudit would be called, after the transaction's other writes.
 func appendAudits(ctx context.Context, tx *sql.Tx, es []audit.Entry) error {
-	if len(es) == 0 {
-		return nil
-	}
-	var last int64
-	var head string
-	if err := tx.QueryRowContext(ctx, `UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash`, int64(len(es))).Scan(&last, &head); err != nil {
-		return fmt.Errorf("lock audit head: %w", err)
-	}
-	prev, err := audit.ParseDigest(head)
-	if err != nil {
-		return fmt.Errorf("audit head: %w", err)
-	}
-	seq := last - int64(len(es)) + 1
-	args := make([]any, 0, 10*len(es))
-	now := time.Now()
-	for i, e := range es {
-		if e.At.IsZero() {
-			e.At = now
-		}
-		e = audit.Seal(e, seq+int64(i), prev)
-		prev = e.Hash
-		args = append(args, e.Seq, e.At, e.Actor, nullID(e.AccountID), nullID(e.TaxpayerID), e.Action, e.Address, e.Detail,
-			e.PrevHash.String(), e.Hash.String())
-	}
-	if err := insertBatch(ctx, tx, `INSERT INTO audit_log (seq, at, actor, account_id, taxpayer_id, action, address, detail, prev_hash, hash)`,
-		10, args, "", nil); err != nil {
-		return fmt.Errorf("insert audit entries %d to %d: %w", seq, last, err)
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET hash = $1 WHERE id = 1`, prev.String()); err != nil {
-		return fmt.Errorf("move audit head: %w", err)
-	}
-	return nil
+	return appendAuditsTo(ctx, bulkTx{Tx: tx}, es)
 }
 
 // SignatureView implements signing.Store.
