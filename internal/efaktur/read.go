@@ -58,7 +58,7 @@ type Reader struct {
 
 // NewReader returns a Reader of the TaxInvoiceBulk file in src.
 func NewReader(src io.Reader, opts Options) *Reader {
-	return &Reader{dec: xmlstream.NewDecoder(src, "TaxInvoiceBulk"), opts: opts}
+	return &Reader{dec: xmlstream.NewRawDecoder(src, "TaxInvoiceBulk"), opts: opts}
 }
 
 // SellerTIN returns the TIN element (the seller's NPWP) as written, once the

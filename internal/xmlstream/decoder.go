@@ -28,6 +28,11 @@ type Decoder struct {
 	dec   *xml.Decoder
 	lines *lineTracker
 	name  string
+	// raw: tokens come from RawToken and open holds the names of the
+	// open elements, to check end tags as Token does (NewRawDecoder).
+	raw  bool
+	open []xml.Name
+	err  error
 	// element says a start tag was read: io.EOF after it ends the
 	// document, before it the document is missing.
 	element bool
@@ -42,6 +47,70 @@ func NewDecoder(src io.Reader, name string) *Decoder {
 	return &Decoder{dec: dec, lines: lt, name: name}
 }
 
+// NewRawDecoder returns a Decoder like NewDecoder that does not apply
+// namespaces: a name's Space is its prefix as written ("" when it has
+// none), and xmlns attributes are attributes like any other. Its Local
+// names, character data, positions and errors are those of NewDecoder,
+// at fewer allocations a token; a reader that looks at local names only
+// uses it.
+func NewRawDecoder(src io.Reader, name string) *Decoder {
+	d := NewDecoder(src, name)
+	d.raw = true
+	return d
+}
+
+// next returns the next token of the xml.Decoder. A raw decoder checks
+// each end tag against its start tag, and the end of the file against
+// the open elements, with the messages of xml.Decoder.Token.
+func (d *Decoder) next() (xml.Token, error) {
+	if !d.raw {
+		return d.dec.Token()
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	tok, err := d.dec.RawToken()
+	if tok != nil {
+		// As Token does: an error that comes with a token is dropped.
+		err = nil
+	}
+	switch t := tok.(type) {
+	case xml.StartElement:
+		d.open = append(d.open, t.Name)
+	case xml.EndElement:
+		err = d.close(t.Name)
+	case nil:
+		if err == io.EOF && len(d.open) > 0 {
+			err = &xml.SyntaxError{Msg: "unexpected EOF"}
+		}
+	}
+	if err != nil {
+		d.err = err
+		return nil, err
+	}
+	return tok, nil
+}
+
+// close checks the end tag name against the innermost open element.
+func (d *Decoder) close(name xml.Name) error {
+	if len(d.open) == 0 {
+		return &xml.SyntaxError{Msg: "unexpected end element </" + name.Local + ">"}
+	}
+	s := d.open[len(d.open)-1]
+	d.open = d.open[:len(d.open)-1]
+	switch {
+	case s.Local != name.Local:
+		return &xml.SyntaxError{Msg: "element <" + s.Local + "> closed by </" + name.Local + ">"}
+	case s.Space != name.Space:
+		ns := name.Space
+		if name.Space == "" {
+			ns = `""`
+		}
+		return &xml.SyntaxError{Msg: "element <" + s.Local + "> in space " + s.Space + " closed by </" + name.Local + "> in space " + ns}
+	}
+	return nil
+}
+
 // Token returns the next start tag, end tag or character data that is not
 // all white space, with the position of its first byte. Comments,
 // processing instructions, directives and white space are skipped.
@@ -49,7 +118,7 @@ func NewDecoder(src io.Reader, name string) *Decoder {
 func (d *Decoder) Token() (xml.Token, Pos, error) {
 	for {
 		off := d.dec.InputOffset()
-		tok, err := d.dec.Token()
+		tok, err := d.next()
 		if err != nil {
 			return nil, Pos{}, d.fault(err)
 		}
@@ -74,8 +143,23 @@ func (d *Decoder) Token() (xml.Token, Pos, error) {
 // Skip reads up to and including the end tag of the element whose start
 // tag was just read.
 func (d *Decoder) Skip() error {
-	if err := d.dec.Skip(); err != nil {
-		return d.fault(err)
+	if !d.raw {
+		if err := d.dec.Skip(); err != nil {
+			return d.fault(err)
+		}
+		return nil
+	}
+	for depth := 1; depth > 0; {
+		tok, err := d.next()
+		if err != nil {
+			return d.fault(err)
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			depth++
+		case xml.EndElement:
+			depth--
+		}
 	}
 	return nil
 }
@@ -84,23 +168,38 @@ func (d *Decoder) Skip() error {
 // read, up to and including its end tag. An element nested in it is passed
 // to nested with its position, then skipped.
 func (d *Decoder) Text(nested func(xml.StartElement, Pos)) (string, error) {
+	// Most elements hold one piece of character data: it becomes the
+	// string without a buffer; more pieces are joined in b.
+	var s string
 	var b []byte
+	pieces := 0
 	for {
 		off := d.dec.InputOffset()
-		tok, err := d.dec.Token()
+		tok, err := d.next()
 		if err != nil {
 			return "", d.fault(err)
 		}
 		switch t := tok.(type) {
 		case xml.CharData:
-			b = append(b, t...)
+			switch pieces {
+			case 0:
+				s = string(t)
+			case 1:
+				b = append(append(b, s...), t...)
+			default:
+				b = append(b, t...)
+			}
+			pieces++
 		case xml.StartElement:
 			nested(t, d.lines.pos(off))
 			if err := d.Skip(); err != nil {
 				return "", err
 			}
 		case xml.EndElement:
-			return string(b), nil
+			if pieces > 1 {
+				return string(b), nil
+			}
+			return s, nil
 		}
 	}
 }

@@ -16,6 +16,13 @@ type entry struct {
 	Pos  Pos
 }
 
+// decoders are the two kinds of Decoder, which must give the same local
+// names, text, positions and errors.
+var decoders = []struct {
+	name string
+	new  func(io.Reader, string) *Decoder
+}{{"namespaces", NewDecoder}, {"raw", NewRawDecoder}}
+
 func tokens(t *testing.T, d *Decoder) ([]entry, error) {
 	t.Helper()
 	var got []entry
@@ -64,16 +71,18 @@ func TestPositions(t *testing.T) {
 	} {
 		// One byte per Read puts every chunk boundary everywhere.
 		for _, oneByte := range []bool{false, true} {
-			var src io.Reader = strings.NewReader(c.doc)
-			if oneByte {
-				src = iotest.OneByteReader(src)
-			}
-			got, err := tokens(t, NewDecoder(src, "test"))
-			if err != io.EOF {
-				t.Errorf("%s (one byte %v): err = %v, want io.EOF", c.name, oneByte, err)
-			}
-			if fmt.Sprint(got) != fmt.Sprint(c.want) {
-				t.Errorf("%s (one byte %v):\n got %v\nwant %v", c.name, oneByte, got, c.want)
+			for _, k := range decoders {
+				var src io.Reader = strings.NewReader(c.doc)
+				if oneByte {
+					src = iotest.OneByteReader(src)
+				}
+				got, err := tokens(t, k.new(src, "test"))
+				if err != io.EOF {
+					t.Errorf("%s (%s, one byte %v): err = %v, want io.EOF", c.name, k.name, oneByte, err)
+				}
+				if fmt.Sprint(got) != fmt.Sprint(c.want) {
+					t.Errorf("%s (%s, one byte %v):\n got %v\nwant %v", c.name, k.name, oneByte, got, c.want)
+				}
 			}
 		}
 	}
@@ -123,7 +132,13 @@ func TestBoundedMemory(t *testing.T) {
 }
 
 func TestText(t *testing.T) {
-	d := NewDecoder(strings.NewReader("<a>\n<b>x<!-- c -->y<i>z</i>&amp;<![CDATA[<]]></b><c/></a>"), "test")
+	for _, k := range decoders {
+		t.Run(k.name, func(t *testing.T) { testText(t, k.new) })
+	}
+}
+
+func testText(t *testing.T, newDecoder func(io.Reader, string) *Decoder) {
+	d := newDecoder(strings.NewReader("<a>\n<b>x<!-- c -->y<i>z</i>&amp;<![CDATA[<]]></b><c/></a>"), "test")
 	for range 2 {
 		if _, _, err := d.Token(); err != nil {
 			t.Fatal(err)
@@ -168,22 +183,37 @@ func TestErrors(t *testing.T) {
 		{"truncated", "<a>\n<b>x</b>\n", Pos{3, 1}, "unexpected EOF"},
 		{"cut in a tag", "<a>\n<b", Pos{2, 3}, "unexpected EOF"},
 		{"mismatched", "<a>\n <b></c></a>", Pos{2, 9}, "element <b> closed by </c>"},
+		{"mismatched prefix", "<a>\n <p:b></q:b></a>", Pos{2, 13}, "element <b> in space p closed by </b> in space q"},
+		{"prefix dropped", "<a>\n <p:b></b></a>", Pos{2, 11}, `element <b> in space p closed by </b> in space ""`},
+		{"end tag after the document", "<a></a>\n</b>", Pos{2, 5}, "unexpected end element </b>"},
+		{"truncated in a skipped element", "<a><b><c>x</c>", Pos{1, 15}, "unexpected EOF"},
 		{"version", `<?xml version="0"?><a/>`, Pos{1, 20}, `unsupported version "0"; only version 1.0 is supported`},
 		{"encoding", `<?xml version="1.0" encoding="latin-9"?><a/>`, Pos{1, 41}, `encoding "latin-9" declared but Decoder.CharsetReader is nil`},
 	} {
 		for _, oneByte := range []bool{false, true} {
-			var src io.Reader = strings.NewReader(c.doc)
-			if oneByte {
-				src = iotest.OneByteReader(src)
-			}
-			d := NewDecoder(src, "test")
-			_, err := tokens(t, d)
-			for err == nil {
-				err = d.Skip()
-			}
-			var se *SyntaxError
-			if !errors.As(err, &se) || se.Pos != c.pos || se.Msg != c.msg {
-				t.Errorf("%s (one byte %v): err = %v, want a SyntaxError at %v saying %q", c.name, oneByte, err, c.pos, c.msg)
+			for _, k := range decoders {
+				for _, skip := range []bool{false, true} {
+					var src io.Reader = strings.NewReader(c.doc)
+					if oneByte {
+						src = iotest.OneByteReader(src)
+					}
+					d := k.new(src, "test")
+					var err error
+					if skip {
+						// The root's content skipped: the error
+						// is found by Skip.
+						if _, _, err = d.Token(); err == nil {
+							err = d.Skip()
+						}
+					}
+					if err == nil {
+						_, err = tokens(t, d)
+					}
+					var se *SyntaxError
+					if !errors.As(err, &se) || se.Pos != c.pos || se.Msg != c.msg {
+						t.Errorf("%s (%s, one byte %v, skip %v): err = %v, want a SyntaxError at %v saying %q", c.name, k.name, oneByte, skip, err, c.pos, c.msg)
+					}
+				}
 			}
 		}
 	}
@@ -197,15 +227,62 @@ func TestErrors(t *testing.T) {
 // the middle of the document, is a read failure, not a SyntaxError.
 func TestReadFailure(t *testing.T) {
 	boom := errors.New("disk on fire")
-	for _, src := range []io.Reader{
-		iotest.ErrReader(boom),
-		io.MultiReader(strings.NewReader("<a>\n<b>x"), iotest.ErrReader(boom)),
-		iotest.OneByteReader(io.MultiReader(strings.NewReader("<a><b>x</b>"), iotest.ErrReader(boom))),
-	} {
-		_, err := tokens(t, NewDecoder(src, "the file"))
-		var se *SyntaxError
-		if !errors.Is(err, boom) || errors.As(err, &se) || err.Error() != "read the file: disk on fire" {
-			t.Errorf("err = %v, want the reader's error as a read failure", err)
+	for _, k := range decoders {
+		for _, src := range []io.Reader{
+			iotest.ErrReader(boom),
+			io.MultiReader(strings.NewReader("<a>\n<b>x"), iotest.ErrReader(boom)),
+			iotest.OneByteReader(io.MultiReader(strings.NewReader("<a><b>x</b>"), iotest.ErrReader(boom))),
+		} {
+			_, err := tokens(t, k.new(src, "the file"))
+			var se *SyntaxError
+			if !errors.Is(err, boom) || errors.As(err, &se) || err.Error() != "read the file: disk on fire" {
+				t.Errorf("%s: err = %v, want the reader's error as a read failure", k.name, err)
+			}
 		}
 	}
+}
+
+// FuzzRawAgrees holds the raw decoder to the tokens, positions and
+// errors of the decoder that applies namespaces, on any input: the local
+// names, the text, and the errors' positions and messages, reading
+// element by element or skipping every element's content.
+func FuzzRawAgrees(f *testing.F) {
+	for _, doc := range []string{
+		"<a>\n <b>x</b>\n <c/>\n</a>\n",
+		`<?xml version="1.0"?><x:a xmlns:x="urn:x"><x:b y:z="1">t</x:b></x:a>`,
+		"<a><b></c></a>", "<a><p:b></q:b></a>", "<a></a></b>", "<a><b>x", "\uFEFF<a>&amp;<![CDATA[<]]></a>",
+		"<a><!-- c --><?pi x?><b>1</b>2</a>", "", "<a", "<a x='1' x='2'/>",
+	} {
+		f.Add(doc, false)
+		f.Add(doc, true)
+	}
+	f.Fuzz(func(t *testing.T, doc string, skip bool) {
+		read := func(d *Decoder) []string {
+			var out []string
+			for {
+				tok, pos, err := d.Token()
+				if err != nil {
+					return append(out, fmt.Sprint(err))
+				}
+				switch tt := tok.(type) {
+				case xml.StartElement:
+					out = append(out, fmt.Sprint("<", tt.Name.Local, ">", pos))
+					if skip {
+						if err := d.Skip(); err != nil {
+							return append(out, fmt.Sprint(err))
+						}
+					}
+				case xml.EndElement:
+					out = append(out, fmt.Sprint("</", tt.Name.Local, ">", pos))
+				case xml.CharData:
+					out = append(out, fmt.Sprintf("%q %v", tt, pos))
+				}
+			}
+		}
+		want := read(NewDecoder(strings.NewReader(doc), "test"))
+		got := read(NewRawDecoder(strings.NewReader(doc), "test"))
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("raw decoder of %q:\n got %v\nwant %v", doc, got, want)
+		}
+	})
 }
