@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/money"
+	"github.com/coretax/coretax/internal/pph21/treaty"
 )
 
 // Method names how the tax is computed.
@@ -81,11 +83,25 @@ type Input struct {
 	// (pph26).
 	Country string
 	// Treaty asks for the treaty rate (pph26), which needs a certificate of
-	// domicile. TreatyRate is the rate it states; it is required while the
-	// reference data holds no rate for Country.
+	// domicile. TreatyRate is the rate it states: when the treaty table
+	// (Treaties) has a row for Country and the income on Date, a rate
+	// above the row's maximum is refused and a rate left out is the
+	// row's; without a row the rate is required (doc/pph21.md "Treaty
+	// rates").
 	Treaty        bool
 	TreatyRate    Rate
 	HasTreatyRate bool
+	// Income is the treaty income type when ObjectCode does not set it
+	// (pph26 without an object code); Qualifying asks for the dividend
+	// rate of a qualifying shareholding (treaty.DividendsQualifying).
+	Income     treaty.Income
+	Qualifying bool
+	// Treaties is the treaty table to look rates up in; nil means the
+	// installed one (treaty.Installed).
+	Treaties *treaty.Table
+	// Date is the withholding date the treaty table is looked up on; zero
+	// means the first day of Month (or of January) of Year.
+	Date time.Time
 	// GrossUp says the employer bears the tax: Gross is then the net the
 	// recipient is to receive, and the tax allowance added to it is iterated
 	// to a fixed point (every method but annual).
@@ -582,20 +598,12 @@ func pph26(r *Result, in Input) error {
 	}
 	label := fmt.Sprintf("PPh 26 at %s, rounded down to a rupiah", rate)
 	if in.Treaty {
-		key := TreatyKey{Country: strings.ToUpper(in.Country), Code: string(in.ObjectCode)}
-		tr, held := v.Treaty[key]
-		switch {
-		case in.HasTreatyRate:
-			tr = in.TreatyRate
-		case !held:
-			return errs.InvalidFields("no treaty rate",
-				errs.Field("treaty_rate", "", "no treaty rate for %s is held; give the rate stated with the certificate of domicile, e.g. \"10\", and its number in cod", key.Country))
+		tr, tlaw, err := treatyRate(r, in, rate)
+		if err != nil {
+			return err
 		}
-		if tr < rate {
-			rate = tr
-		}
-		label = fmt.Sprintf("treaty rate for %s at %s with certificate of domicile %s, rounded down to a rupiah", key.Country, rate, in.COD)
-		law = "tax treaty with " + key.Country + "; certificate of domicile per PER-25/PJ/2018"
+		rate, law = tr, tlaw
+		label = fmt.Sprintf("treaty rate for %s at %s with certificate of domicile %s, rounded down to a rupiah", strings.ToUpper(in.Country), rate, in.COD)
 		r.cite(Source{Law: law})
 	}
 	r.Rate = rate

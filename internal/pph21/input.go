@@ -12,6 +12,7 @@ import (
 
 	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/money"
+	"github.com/coretax/coretax/internal/pph21/treaty"
 )
 
 // inputJSON is the JSON form of Input documented in doc/pph21.md. Amounts
@@ -27,6 +28,8 @@ type inputJSON struct {
 	Country             string   `json:"country"`
 	Treaty              bool     `json:"treaty"`
 	TreatyRate          *string  `json:"treaty_rate"`
+	Income              string   `json:"income"`
+	Qualifying          bool     `json:"qualifying_shareholding"`
 	GrossUp             bool     `json:"gross_up"`
 
 	Month        int            `json:"month"`
@@ -50,7 +53,7 @@ type excludedJSON struct {
 }
 
 // members lists the input members for the unknown-member message.
-const members = "year, status, method, gross, months, withheld, pension_contribution, country, treaty, treaty_rate, cod, gross_up, month, identity, dtp, sector, klu, employee, regular_gross, other_dtp, excluded, object_code, paid_before"
+const members = "year, status, method, gross, months, withheld, pension_contribution, country, treaty, treaty_rate, income, qualifying_shareholding, cod, gross_up, month, identity, dtp, sector, klu, employee, regular_gross, other_dtp, excluded, object_code, paid_before"
 
 // maxInput bounds the JSON read, far above any real input.
 const maxInput = 1 << 20
@@ -95,6 +98,8 @@ func ParseInput(r io.Reader) (Input, error) {
 		OtherDTP:   j.OtherDTP,
 		ObjectCode: ObjectCode(strings.TrimSpace(j.ObjectCode)),
 		COD:        strings.TrimSpace(j.COD),
+		Income:     treaty.Income(strings.ToLower(strings.TrimSpace(j.Income))),
+		Qualifying: j.Qualifying,
 	}
 	amount := func(field string, s *string) money.Amount {
 		if s == nil {
@@ -148,6 +153,9 @@ func ParseInput(r io.Reader) (Input, error) {
 			Amount: amount(field, x.Amount),
 			Reason: strings.TrimSpace(x.Reason),
 		})
+	}
+	if in.Income != "" && !slices.Contains(treaty.Incomes, in.Income) {
+		fs.Add("income", j.Income, "is not a treaty income type; use one of dividends, dividends-qualifying, interest, royalties, services, branch-profit, other (or give object_code)")
 	}
 	if j.TreatyRate != nil {
 		rate, err := ParseRate(*j.TreatyRate)

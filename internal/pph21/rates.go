@@ -224,19 +224,9 @@ var nonEmployeeTables = []nonEmployeeVersion{{
 type pph26Version struct {
 	Source
 	Rate Rate
-	// Treaty holds treaty rates by country of residence and income type.
-	// The domain notes give no treaty rate for any country, so it is empty
-	// and a treaty rate must come with the input together with the
-	// reference of the certificate of domicile (pph21.md §11).
-	Treaty map[TreatyKey]Rate
-}
-
-// TreatyKey names one treaty rate: the ISO 3166-1 alpha-3 code of the
-// country of residence and the PPh 26 tax object code of the income
-// ("27-103-01" royalties, "27-101-01" dividends, ...).
-type TreatyKey struct {
-	Country string
-	Code    string
+	// Treaty rates are not held here: the domain notes give none for any
+	// country, so they are reference data an installation loads (package
+	// treaty, doc/pph21.md "Treaty rates").
 }
 
 // pph26Tables: PPh 26, 20 % of gross for non-residents, UU PPh Pasal 26(1)
@@ -245,7 +235,6 @@ type TreatyKey struct {
 var pph26Tables = []pph26Version{{
 	Source: Source{From: day(2009, 1, 1), Law: "UU PPh Pasal 26(1); treaty relief PER-25/PJ/2018", Sure: true},
 	Rate:   Percent(20),
-	Treaty: map[TreatyKey]Rate{},
 }}
 
 // pick returns the version of a table in force on 1 January of year, or an
