@@ -89,6 +89,14 @@ type IncomeTaxParams struct {
 	// MinLeaseNights is the shortest term coretax accepts as a lease
 	// rather than a stay; no regulation gives one.
 	MinLeaseNights Value[int]
+	// EntityRate is UU PPh Pasal 17(1)(b)'s rate on an entity's taxable
+	// income; ReductionShare Pasal 31E's reduction of it, on the part of
+	// taxable income from the first ReductionTurnover of turnover when
+	// the turnover is at most ReductionCeiling.
+	EntityRate        Value[Rate]
+	ReductionShare    Value[Rate]
+	ReductionTurnover Value[money.Amount]
+	ReductionCeiling  Value[money.Amount]
 }
 
 // DefaultIncomeTaxParams are the values the domain notes support
@@ -115,6 +123,14 @@ var DefaultIncomeTaxParams = []IncomeTaxParams{{
 		Source: "self-payment by the 15th of the following month (local-tax-bali.md §4.1 for PP 34/2017, KAP 411128 KJS 403: likely; the same day is assumed for PP 55/2022, KAP 411128 KJS 420, identifiers.md: likely)"},
 	MinLeaseNights: Value[int]{Value: 30, Status: Unverified,
 		Source: "coretax's test, not a regulation: PP 34/2017 sets no minimum term; a let shorter than 30 nights is treated as a stay"},
+	EntityRate: Value[Rate]{Value: 2200, Status: Unverified,
+		Source: "UU PPh Pasal 17(1)(b) as amended by UU 7/2021 (UU HPP): 22 % on an entity's taxable income (local-tax-bali.md §4.2, \"Outside PP 55/2022\": likely)"},
+	ReductionShare: Value[Rate]{Value: 5000, Status: Unverified,
+		Source: "UU PPh Pasal 31E(1): a 50 % reduction of the rate (local-tax-bali.md §4.2: likely)"},
+	ReductionTurnover: Value[money.Amount]{Value: 4_800_000_000 * money.Rupiah, Status: Unverified,
+		Source: "UU PPh Pasal 31E(1): on the part of taxable income from the first Rp 4.8 billion of turnover (local-tax-bali.md §4.2: likely)"},
+	ReductionCeiling: Value[money.Amount]{Value: 50_000_000_000 * money.Rupiah, Status: Unverified,
+		Source: "UU PPh Pasal 31E(1): for a domestic entity with turnover of at most Rp 50 billion (local-tax-bali.md §4.2: likely)"},
 }}
 
 // IncomeTaxParamsFor returns the values of table in force on day d (the
@@ -382,6 +398,9 @@ type IncomeTaxInput struct {
 	PriorTurnover money.Amount
 	// Choices are the recorded choices for the year, oldest first.
 	Choices []RegimeChoice
+	// Expenses are the owner's statements of the year's deductible
+	// expenses, oldest first; the latest applies.
+	Expenses []Expenses
 }
 
 // IncomeTax is the view: the turnover by month, the regimes side by side,
@@ -416,7 +435,11 @@ type IncomeTax struct {
 	Applied Regime
 	// ChoiceNote says why a recorded choice is not applied.
 	ChoiceNote string
-	Notes      []string
+	// Expenses is the latest statement of the year's expenses, nil while
+	// none is stated; ExpenseHistory every version.
+	Expenses       *Expenses
+	ExpenseHistory []Expenses
+	Notes          []string
 }
 
 // Option returns the view's option of regime r, or nil.
@@ -439,7 +462,11 @@ func rp(a money.Amount) string { return a.Display() }
 func ComputeIncomeTax(in IncomeTaxInput) (IncomeTax, error) {
 	p := in.Params
 	v := IncomeTax{Year: in.Year, Taxpayer: in.Taxpayer, Params: p, Group: GroupOf(p, in.Taxpayer), Lines: in.Lines,
-		Unpriced: in.Unpriced, PriorTurnover: in.PriorTurnover, History: in.Choices}
+		Unpriced: in.Unpriced, PriorTurnover: in.PriorTurnover, History: in.Choices, ExpenseHistory: in.Expenses}
+	if n := len(in.Expenses); n > 0 {
+		e := in.Expenses[n-1]
+		v.Expenses = &e
+	}
 	var stay, lease [13]money.Amount
 	var err error
 	for _, l := range in.Lines {
@@ -487,7 +514,10 @@ func ComputeIncomeTax(in IncomeTaxInput) (IncomeTax, error) {
 	rent.Available = true
 	rent.Basis = "The disputed reading: a villa let bare, without services, as rent of a building. " + p.RentRate.Source +
 		". PP 34/2017's definition of rental excludes lodging services with accommodation, so a short-stay villa run with cleaning or reception is commonly business income instead; whether a bare villa qualifies is disputed (local-tax-bali.md §4.1, §6: unsure)."
-	normal := normalOption(in, &v)
+	normal, err := normalOption(in, &v)
+	if err != nil {
+		return v, err
+	}
 	v.Options = []Option{umkm, rent, normal}
 
 	switch {
@@ -502,12 +532,20 @@ func ComputeIncomeTax(in IncomeTaxInput) (IncomeTax, error) {
 			"As business income, PP 55/2022 applies while every condition holds, and all of them hold for "+fmt.Sprint(in.Year)+" on the data: final 0.5 % of gross turnover"+
 				map[bool]string{true: ", the first Rp 500 million of the year untaxed.", false: "."}[v.Group.Individual],
 			"The classification is contested, and the owner may elect out of PP 55/2022 into normal income tax: coretax applies no regime to the short-stay turnover until the owner records a choice.")
+		if normal.Computed {
+			v.Reasoning = append(v.Reasoning, compareNormal(normal.Tax, umkm.Tax))
+		}
 	default:
 		v.Leading = RegimeNormal
 		v.Reasoning = append(v.Reasoning,
 			"Short-stay lets of a villa with services are commonly treated as hotel-type business income, not as rent of a building (local-tax-bali.md §4.1, §6).",
-			"PP 55/2022 is not open for "+fmt.Sprint(in.Year)+" (see its conditions), so business income is taxed at the normal rates on net income (local-tax-bali.md §4.2, \"Outside PP 55/2022\": likely).",
-			"The classification is contested: coretax applies no regime to the short-stay turnover until the owner records a choice.")
+			"PP 55/2022 is not open for "+fmt.Sprint(in.Year)+" (see its conditions), so business income is taxed at the normal rates on net income (local-tax-bali.md §4.2, \"Outside PP 55/2022\": likely).")
+		if normal.Computed {
+			v.Reasoning = append(v.Reasoning, fmt.Sprintf("On the expenses the owner stated, normal income tax is %s for %d.", rp(normal.Tax), in.Year))
+		} else {
+			v.Reasoning = append(v.Reasoning, "Normal income tax cannot be computed until the owner states the year's deductible expenses (see what it needs).")
+		}
+		v.Reasoning = append(v.Reasoning, "The classification is contested: coretax applies no regime to the short-stay turnover until the owner records a choice.")
 	}
 	// With short-stay turnover the classification is contested, and only
 	// the owner's choice applies a regime to it.
@@ -614,21 +652,41 @@ func umkmOption(in IncomeTaxInput, v *IncomeTax, stay [13]money.Amount) (Option,
 	return o, nil
 }
 
-// normalOption states what normal income tax needs: the net income, which
-// bookings do not give.
-func normalOption(in IncomeTaxInput, v *IncomeTax) Option {
+// compareNormal says how normal income tax compares with PP 55/2022's.
+func compareNormal(normal, umkm money.Amount) string {
+	switch {
+	case normal < umkm:
+		return fmt.Sprintf("On the expenses the owner stated, normal income tax (%s) is %s less than PP 55/2022 (%s); electing out of PP 55/2022 is the owner's choice to record.", rp(normal), rp(umkm-normal), rp(umkm))
+	case normal > umkm:
+		return fmt.Sprintf("On the expenses the owner stated, normal income tax (%s) is %s more than PP 55/2022 (%s).", rp(normal), rp(normal-umkm), rp(umkm))
+	}
+	return fmt.Sprintf("On the expenses the owner stated, normal income tax and PP 55/2022 are the same: %s.", rp(normal))
+}
+
+// normalOption computes normal income tax on the net income when the
+// owner has stated the year's expenses, and otherwise says what it needs.
+func normalOption(in IncomeTaxInput, v *IncomeTax) (Option, error) {
 	o := Option{Regime: RegimeNormal, Title: RegimeNormal.Title(), Available: true}
-	o.Steps = []Step{{Label: fmt.Sprintf("Gross turnover of %d", in.Year), Amount: v.Turnover, Source: "the starting point of the net income"}}
-	if v.Group.Individual || in.Taxpayer.Kind.Individual() {
-		o.Basis = "Business income of an individual outside PP 55/2022, or after electing out of it: taxed in the annual return at the UU PPh Pasal 17(1)(a) progressive rates (5 % to 35 %, as amended by UU 7/2021) on net income (local-tax-bali.md §4.2: likely)."
+	o.Steps = []Step{{Label: fmt.Sprintf("Gross turnover of %d", in.Year), Amount: v.Turnover, Source: "the starting point of the net income; genuine leases taxed under PP 34/2017 are left out"}}
+	if individualOwner(in.Taxpayer) {
+		o.Basis = "Business income of an individual outside PP 55/2022, or after electing out of it: taxed in the annual return at the UU PPh Pasal 17(1)(a) progressive rates (5 % to 35 %, as amended by UU 7/2021) on net income less PTKP (local-tax-bali.md §4.2: likely)."
 		o.Missing = []string{
-			"the net income: the gross turnover less the villa's deductible costs from bookkeeping (staff, OTA commissions, upkeep, depreciation), or",
-			"a deemed net income norm (norma penghitungan penghasilan neto) for this activity and region: the domain notes give none, so coretax holds no norm to apply",
-			"the owner's other income and PTKP status, which share the same Pasal 17 brackets in the annual return",
+			"the year's deductible expenses of the villa business (staff, cleaning, utilities, OTA commissions, upkeep, depreciation), stated in the expenses form, and",
+			"the owner's PTKP status (e.g. K/1), which registration does not hold",
 		}
 	} else {
 		o.Basis = "Business income of an entity outside PP 55/2022: 22 % on net income, with the UU PPh Pasal 31E 50 % reduction on the part of taxable income from the first Rp 4.8 billion of turnover when turnover is at most Rp 50 billion (local-tax-bali.md §4.2: likely)."
-		o.Missing = []string{"the net income from bookkeeping: the gross turnover less the deductible costs"}
+		o.Missing = []string{"the year's deductible expenses of the villa business from bookkeeping, stated in the expenses form"}
 	}
-	return o
+	if v.Expenses == nil {
+		return o, nil
+	}
+	o.Missing = nil
+	if err := computeNormal(in.Params, in.Taxpayer, in.Year, v.Turnover, *v.Expenses, &o); err != nil {
+		return o, err
+	}
+	if individualOwner(in.Taxpayer) {
+		v.Notes = append(v.Notes, "Normal income tax is computed on the villa income alone: the owner's other income shares the same Pasal 17 layers in the annual return and would raise the rate; a deemed net income norm (norma penghitungan penghasilan neto) is not held.")
+	}
+	return o, nil
 }

@@ -12,6 +12,8 @@ import (
 	"github.com/coretax/coretax/internal/actor"
 	"github.com/coretax/coretax/internal/audit"
 	"github.com/coretax/coretax/internal/errs"
+	"github.com/coretax/coretax/internal/money"
+	"github.com/coretax/coretax/internal/pph21"
 )
 
 // IncomeTaxStore keeps the owners' recorded regime choices and lease
@@ -27,6 +29,12 @@ type IncomeTaxStore interface {
 	LeaseMarks(ctx context.Context, propertyIDs []int64) ([]LeaseMark, error)
 	// MarkLease stores m, replacing the booking's earlier mark.
 	MarkLease(ctx context.Context, m LeaseMark, e audit.Entry) error
+	// IncomeTaxExpenses returns the taxpayer's statements of the tax
+	// year's expenses, oldest first, each with its lines in order.
+	IncomeTaxExpenses(ctx context.Context, taxpayerID int64, year int) ([]Expenses, error)
+	// AddIncomeTaxExpenses stores e as the next version of the year's
+	// statement and sets its ID and Version.
+	AddIncomeTaxExpenses(ctx context.Context, e *Expenses, a audit.Entry) error
 }
 
 // IncomeTaxes are the use cases of the owner's income tax view. Reading
@@ -123,6 +131,9 @@ func (s *IncomeTaxes) View(ctx context.Context, npwp string, year int) (IncomeTa
 		}
 	}
 	if in.Choices, err = s.store.IncomeTaxChoices(ctx, t.ID, year); err != nil {
+		return IncomeTax{}, err
+	}
+	if in.Expenses, err = s.store.IncomeTaxExpenses(ctx, t.ID, year); err != nil {
 		return IncomeTax{}, err
 	}
 	return ComputeIncomeTax(in)
@@ -251,4 +262,92 @@ func (s *IncomeTaxes) MarkLease(ctx context.Context, npwp string, in LeaseInput)
 		return LeaseMark{}, err
 	}
 	return m, nil
+}
+
+// ExpenseLineInput is one named expense as the owner typed it.
+type ExpenseLineInput struct {
+	Label  string
+	Amount string
+}
+
+// ExpensesInput is the owner's statement of a tax year's deductible
+// expenses and, for an individual, the PTKP status.
+type ExpensesInput struct {
+	Lines []ExpenseLineInput
+	PTKP  string
+	Note  string
+}
+
+// maxExpenseLines bounds a statement: a few named lines, not a ledger.
+const maxExpenseLines = 20
+
+// StateExpenses records the owner's deductible expenses of the tax year
+// (and an individual's PTKP status) as a new version; the view computes
+// normal income tax from the latest. Lines without a label and amount are
+// skipped, so a form may leave rows empty.
+func (s *IncomeTaxes) StateExpenses(ctx context.Context, npwp string, year int, in ExpensesInput) (Expenses, error) {
+	t, err := s.svc.allowed(ctx, npwp, ActManage)
+	if err != nil {
+		return Expenses{}, err
+	}
+	if err := s.checkYear(year); err != nil {
+		return Expenses{}, err
+	}
+	var fs errs.Fields
+	e := Expenses{TaxpayerID: t.ID, Year: year}
+	for i, l := range in.Lines {
+		label := strings.Join(strings.Fields(l.Label), " ")
+		amount := strings.TrimSpace(l.Amount)
+		if label == "" && amount == "" {
+			continue
+		}
+		name := fmt.Sprintf("lines[%d]", i)
+		if n := utf8.RuneCountInString(label); n == 0 || n > 100 {
+			fs.Add(name+".label", l.Label, "name the cost, e.g. \"staff wages\" or \"OTA commissions\" (at most 100 characters)")
+		}
+		a, err := money.Parse(amount)
+		switch {
+		case err != nil:
+			fs.Add(name+".amount", l.Amount, "give the year's amount in rupiah, e.g. 120000000 or 1500000.50")
+		case a < 0:
+			fs.Add(name+".amount", l.Amount, "an expense is not negative; leave out a refund or enter it as income")
+		}
+		e.Lines = append(e.Lines, ExpenseLine{Label: label, Amount: a})
+	}
+	switch {
+	case len(e.Lines) == 0:
+		fs.Add("lines", "", "state at least one expense with its name and amount, e.g. \"villa running costs\" 250000000")
+	case len(e.Lines) > maxExpenseLines:
+		fs.Add("lines", strconv.Itoa(len(e.Lines)), "give at most %d lines; group smaller costs into one", maxExpenseLines)
+	}
+	if _, err := e.Total(); err != nil {
+		fs.Add("lines", "", "the expenses add up to more than coretax can hold")
+	}
+	ptkp := strings.ToUpper(strings.TrimSpace(in.PTKP))
+	if individualOwner(t) {
+		st, err := pph21.ParseStatus(ptkp)
+		if err != nil {
+			fs.Add("ptkp_status", in.PTKP, "give the owner's PTKP status at the start of the year: TK/0..TK/3 (not married) or K/0..K/3 (married), the number being the dependants")
+		}
+		e.PTKP = string(st)
+	} else if ptkp != "" {
+		fs.Add("ptkp_status", in.PTKP, "an entity has no PTKP; leave it empty")
+	}
+	e.Note = strings.TrimSpace(in.Note)
+	if utf8.RuneCountInString(e.Note) > 1000 {
+		fs.Add("note", "", "is longer than 1000 characters")
+	}
+	if err := fs.Err("the expenses are not valid"); err != nil {
+		return Expenses{}, err
+	}
+	total, _ := e.Total()
+	e.RecordedBy, e.RecordedAt = actor.From(ctx).String(), s.svc.now().UTC()
+	detail := fmt.Sprintf("tax year %d: %d expense line(s) totalling %s", year, len(e.Lines), total.Display())
+	if e.PTKP != "" {
+		detail += "; PTKP status " + e.PTKP
+	}
+	if err := s.store.AddIncomeTaxExpenses(ctx, &e, s.svc.entry(ctx, t.ID, "pbjt.incometax.expenses", detail)); err != nil {
+		return Expenses{}, err
+	}
+	return e, nil
 }

@@ -1,6 +1,7 @@
 package pbjt_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -96,5 +97,74 @@ func TestIncomeTaxViewChoiceAndLease(t *testing.T) {
 	}
 	if got := v.Option(pbjt.RegimeUMKM).Tax; got != rp(200_000) {
 		t.Errorf("PP 55/2022 tax without the lease = %s, want 0.5 %% of Rp40 million", got.Display())
+	}
+}
+
+func TestIncomeTaxStateExpenses(t *testing.T) {
+	f := setup(t)
+	owner, co := f.w.VillaOwner, f.w.Designer
+	npwp := string(owner.NPWP)
+	p, err := f.svc.RegisterProperty(as(owner), npwp, villa(owner, co))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bk := pbjt.NewBookings(f.svc, f.db.PBJT())
+	it := pbjt.NewIncomeTaxes(f.svc, f.db.PBJT(), f.db.PBJT(), nil)
+	// 60 % of Rp 1 billion: Rp 600 million of turnover.
+	if _, err := bk.Add(as(owner), npwp, p.ID, pbjt.BookingInput{Via: "website", Guest: "Sophie Laurent", CheckIn: day(2026, 3, 1), CheckOut: day(2026, 3, 20), Gross: "1000000000"}); err != nil {
+		t.Fatal(err)
+	}
+	v, err := it.View(as(owner), npwp, 2026)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := v.Option(pbjt.RegimeNormal); o.Computed || len(o.Missing) == 0 {
+		t.Errorf("normal income tax before any expenses: computed %t missing %q", o.Computed, o.Missing)
+	}
+
+	tests := []struct {
+		name   string
+		in     pbjt.ExpensesInput
+		fields []string
+	}{
+		{"nothing", pbjt.ExpensesInput{PTKP: "K/1"}, []string{"lines"}},
+		{"no PTKP for an individual", pbjt.ExpensesInput{Lines: []pbjt.ExpenseLineInput{{Label: "staff", Amount: "1000"}}}, []string{"ptkp_status"}},
+		{"bad lines", pbjt.ExpensesInput{PTKP: "K/9", Lines: []pbjt.ExpenseLineInput{{Label: "", Amount: "10"}, {}, {Label: "staff", Amount: "-5"}, {Label: "x", Amount: "1.234"}}},
+			[]string{"lines[0].label", "lines[2].amount", "lines[3].amount", "ptkp_status"}},
+	}
+	for _, tt := range tests {
+		_, err := it.StateExpenses(as(owner), npwp, 2026, tt.in)
+		var got []string
+		for _, f := range errs.FieldsOf(err) {
+			got = append(got, f.Field)
+		}
+		if !errs.Is(errs.Invalid, err) || !slices.Equal(got, tt.fields) {
+			t.Errorf("%s: %v naming %q, want Invalid naming %q", tt.name, err, got, tt.fields)
+		}
+	}
+	in := pbjt.ExpensesInput{PTKP: " k/1 ", Note: "ledger 2026", Lines: []pbjt.ExpenseLineInput{{Label: "staff  wages", Amount: "180000000"}, {}, {Label: "OTA commissions", Amount: "20000000"}}}
+	if _, err := it.StateExpenses(as(co), npwp, 2026, in); !errs.Is(errs.Forbidden, err) {
+		t.Errorf("the co-owner states the owner's expenses: %v, want Forbidden", err)
+	}
+	e, err := it.StateExpenses(as(owner), npwp, 2026, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []pbjt.ExpenseLine{{Label: "staff wages", Amount: 180_000_000 * money.Rupiah}, {Label: "OTA commissions", Amount: 20_000_000 * money.Rupiah}}
+	if e.Version != 1 || e.PTKP != "K/1" || !slices.Equal(e.Lines, want) || !e.RecordedAt.Equal(today) {
+		t.Errorf("stated %+v", e)
+	}
+	in.Lines = in.Lines[:1]
+	if e, err = it.StateExpenses(as(owner), npwp, 2026, in); err != nil || e.Version != 2 {
+		t.Fatalf("second statement %+v, %v", e, err)
+	}
+	v, err = it.View(as(owner), npwp, 2026)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 600 M − 180 M = 420 M; − 63 M = 357 M: 3 M + 28.5 M + 25 % × 107 M
+	// = 26.75 M: 58.25 M.
+	if o := v.Option(pbjt.RegimeNormal); !o.Computed || o.Tax != 58_250_000*money.Rupiah || len(v.ExpenseHistory) != 2 || v.Applied != "" {
+		t.Errorf("normal income tax: computed %t tax %s history %d applied %q", o.Computed, o.Tax.Display(), len(v.ExpenseHistory), v.Applied)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/coretax/coretax/internal/audit"
 	"github.com/coretax/coretax/internal/booking"
 	"github.com/coretax/coretax/internal/demo"
+	"github.com/coretax/coretax/internal/money"
 	"github.com/coretax/coretax/internal/pbjt"
 	"github.com/coretax/coretax/internal/registration"
 	"github.com/coretax/coretax/internal/registry"
@@ -92,6 +93,58 @@ func TestPBJTIncomeTax(t *testing.T) {
 		}
 		if len(entries) != 2 || entries[0].Action != "pbjt.incometax.lease" || entries[1].Action != "pbjt.incometax.lease" {
 			t.Errorf("audit entries %+v, want the two lease marks", entries)
+		}
+	})
+}
+
+func TestPBJTIncomeTaxExpenses(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		reg := registration.NewService(db.Registration(), db.Registry(), registration.OpenPolicy(), time.Now, registration.DefaultConfig())
+		w, err := demo.Load(ctx, demo.Services{Registry: registry.NewService(db.Registry(), time.Now), Registration: reg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := db.PBJT()
+		owner := w.VillaOwner
+		if got, err := s.IncomeTaxExpenses(ctx, owner.ID, 2026); err != nil || len(got) != 0 {
+			t.Fatalf("expenses before any = %v, %v", got, err)
+		}
+		var want []pbjt.Expenses
+		for i, lines := range [][]pbjt.ExpenseLine{
+			{{Label: "villa running costs", Amount: 250_000_000 * money.Rupiah}},
+			{{Label: "staff wages", Amount: 96_000_000 * money.Rupiah}, {Label: "OTA commissions", Amount: 41_250_000*money.Rupiah + 50}},
+		} {
+			e := pbjt.Expenses{TaxpayerID: owner.ID, Year: 2026, Lines: lines, PTKP: "K/1", Note: "from the ledger", RecordedBy: "owner",
+				RecordedAt: t1.Add(time.Duration(i) * time.Hour)}
+			if err := s.AddIncomeTaxExpenses(ctx, &e, audit.Entry{At: t1, Actor: "owner", TaxpayerID: owner.ID, Action: "pbjt.incometax.expenses"}); err != nil {
+				t.Fatal(err)
+			}
+			if e.ID == 0 || e.Version != i+1 {
+				t.Fatalf("statement %d stored as id %d version %d", i, e.ID, e.Version)
+			}
+			want = append(want, e)
+		}
+		other := pbjt.Expenses{TaxpayerID: owner.ID, Year: 2025, Lines: []pbjt.ExpenseLine{{Label: "costs", Amount: money.Rupiah}}, RecordedBy: "owner", RecordedAt: t1}
+		if err := s.AddIncomeTaxExpenses(ctx, &other, audit.Entry{At: t1, Actor: "owner", Action: "pbjt.incometax.expenses"}); err != nil {
+			t.Fatal(err)
+		}
+		if other.Version != 1 {
+			t.Errorf("first statement of 2025 has version %d, want 1", other.Version)
+		}
+		got, err := s.IncomeTaxExpenses(ctx, owner.ID, 2026)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("expenses of 2026 (-want +got):\n%s", diff)
+		}
+		entries, err := db.Audit().List(ctx, audit.Filter{Limit: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(entries) != 3 || entries[0].Action != "pbjt.incometax.expenses" || entries[2].Action != "pbjt.incometax.expenses" {
+			t.Errorf("audit entries %+v, want the three statements", entries)
 		}
 	})
 }
