@@ -9,6 +9,7 @@ import (
 	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/money"
 	"github.com/coretax/coretax/internal/pph21"
+	"github.com/coretax/coretax/internal/pph21/treaty"
 	"github.com/coretax/coretax/internal/taxid"
 )
 
@@ -168,8 +169,10 @@ func compute(in Input, withholderNPWP string, months []money.Amount, credited mo
 		if s.FacilityRef == "" {
 			ps.add("facility_ref", "", "COD needs the number of the certificate of domicile (SKD WPLN)")
 		}
-		if in.TreatyRate == 0 && !in.HasRate {
-			ps.add("treaty_rate", "", "COD needs the treaty rate the certificate of domicile supports")
+		// A rate left out is the treaty table's when it has a row for the
+		// country and income type on the withholding date (package treaty).
+		if _, held := treatyRow(s); in.TreatyRate == 0 && !in.HasRate && !held {
+			ps.add("treaty_rate", "", "COD needs the treaty rate the certificate of domicile supports; %s", treatyNoRowHint(s))
 		}
 	case SKB21:
 		if s.FacilityRef == "" {
@@ -253,6 +256,28 @@ func compute(in Input, withholderNPWP string, months []money.Amount, credited mo
 	return s, ps
 }
 
+// treatyRow returns the installed treaty table's row for a slip's
+// recipient country and object code on its withholding date (or the
+// first day of its period), and false when the table has none.
+func treatyRow(s Slip) (treaty.Row, bool) {
+	income, ok := treaty.IncomeOf(s.ObjectCode)
+	if !ok {
+		return treaty.Row{}, false
+	}
+	on := pph21.TreatyDay(s.Period.Year, s.Period.Month, s.WithholdingDate)
+	return treaty.Installed().Lookup(s.Recipient.Country, income, on)
+}
+
+// treatyNoRowHint says the treaty table has no row for a slip.
+func treatyNoRowHint(s Slip) string {
+	income, ok := treaty.IncomeOf(s.ObjectCode)
+	if !ok {
+		return fmt.Sprintf("%s is not a PPh 26 code the treaty table covers", s.ObjectCode)
+	}
+	on := pph21.TreatyDay(s.Period.Year, s.Period.Month, s.WithholdingDate)
+	return fmt.Sprintf("the treaty table has no row for %s and %s on %s", s.Recipient.Country, income.Label(), on.Format(time.DateOnly))
+}
+
 func codNote(t objectcode.SlipType) string {
 	if t == objectcode.BP26 {
 		return " (or COD with a certificate of domicile for a treaty rate)"
@@ -295,7 +320,7 @@ func (ps *problems) engineInput(s *Slip, in Input, code objectcode.Code, months 
 	case s.Type == objectcode.BP26:
 		pin.Method, pin.Country, pin.ObjectCode = pph21.PPh26, s.Recipient.Country, pph21.ObjectCode(s.ObjectCode)
 		if s.Facility == COD {
-			pin.Treaty, pin.COD = true, s.FacilityRef
+			pin.Treaty, pin.COD, pin.Date = true, s.FacilityRef, s.WithholdingDate
 			if in.TreatyRate != 0 {
 				pin.TreatyRate, pin.HasTreatyRate = in.TreatyRate, true
 			} else if in.HasRate {

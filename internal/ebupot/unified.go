@@ -223,9 +223,28 @@ func (ps *problems) unified(s *Slip, in Input, code objectcode.Code) {
 		if in.TreatyRate == 0 && in.HasRate {
 			tr = given
 		}
-		if tr > rate {
+		hasTreatyRate := in.TreatyRate != 0 || in.HasRate
+		// The treaty table (package treaty): a row for the country and
+		// income type on the withholding date caps the rate, and fills it
+		// when left out; without a row the certificate's rate is used, at
+		// most the domestic rate.
+		row, held := treatyRow(*s)
+		switch {
+		case held && hasTreatyRate && int64(tr) > int64(row.Max):
+			ps.add("treaty_rate", tr.String(), "%s", pph21.TreatyAbove(tr.String(), row, rate.String()))
+			return
+		case held && !hasTreatyRate:
+			tr = min(objectcode.Percent(row.Max), rate)
+			step(pph21.TreatyFromTable(row), 0, row.Source)
+			ex.Citations = append(ex.Citations, row.Cite())
+		case held:
+			step(fmt.Sprintf("treaty rate %s%% as given, within the %s %% of the treaty table (%s)", tr, row.Max, row.Cite()), 0, row.Source)
+			ex.Citations = append(ex.Citations, row.Cite())
+		case tr > rate:
 			ps.add("treaty_rate", tr.String(), "a treaty rate cannot be higher than the rate of %s%% under %s; give the rate of the certificate of domicile, or facility N/A", rate, law)
 			return
+		default:
+			step(treatyNoRowHint(*s)+": the rate of the certificate of domicile is used, at most the domestic rate", 0, "")
 		}
 		rate = tr
 		ex.Citations = append(ex.Citations, "tax treaty with "+s.Recipient.Country+"; certificate of domicile (DGT form) per PER-25/PJ/2018")

@@ -101,8 +101,8 @@ func TestMarshalRoundTrip(t *testing.T) {
 	if diff := cmp.Diff(tab.Rows(), back.Rows()); diff != "" {
 		t.Errorf("round trip (-want +got):\n%s", diff)
 	}
-	if tab.Len() != 3 {
-		t.Errorf("Len = %d, want 3", tab.Len())
+	if tab.Len() != 4 {
+		t.Errorf("Len = %d, want 4", tab.Len())
 	}
 }
 
