@@ -2,6 +2,8 @@ package efaktur
 
 import (
 	"fmt"
+	"math"
+	"math/bits"
 	"time"
 
 	"github.com/coretax/coretax/internal/errs"
@@ -44,10 +46,42 @@ const vatRounding = money.HalfUp
 // element 13, likely).
 const ppnbmRounding = money.HalfUp
 
+// mulRat returns money.MulRat(a, num, den, r). Rounded HalfUp (every
+// rounding of this package) it is computed in 64 bits when |a × num| fits
+// in them, which it does for every amount of a real invoice, and falls
+// back to money.MulRat's exact arithmetic (and its errors) otherwise.
+func mulRat(a money.Amount, num, den int64, r money.Rounding) (money.Amount, error) {
+	if r != money.HalfUp || den <= 0 || a == math.MinInt64 || num == math.MinInt64 {
+		return money.MulRat(a, num, den, r)
+	}
+	ua, un := uint64(a), uint64(num)
+	if a < 0 {
+		ua = uint64(-a)
+	}
+	if num < 0 {
+		un = uint64(-num)
+	}
+	hi, n := bits.Mul64(ua, un)
+	if hi != 0 || n > math.MaxInt64 {
+		return money.MulRat(a, num, den, r)
+	}
+	q, rem := n/uint64(den), n%uint64(den)
+	if 2*rem >= uint64(den) {
+		q++ // half away from zero
+	}
+	if q > uint64(money.MaxAmount) {
+		return money.MulRat(a, num, den, r)
+	}
+	if (a < 0) != (num < 0) {
+		return -money.Amount(q), nil
+	}
+	return money.Amount(q), nil
+}
+
 // TaxBase returns DPP = round2(Price × Qty) − TotalDiscount (efaktur-xml.md
 // §6 element 8).
 func TaxBase(price money.Amount, qty Quantity, discount money.Amount) (money.Amount, error) {
-	gross, err := money.MulRat(price, int64(qty), 100, grossRounding)
+	gross, err := mulRat(price, int64(qty), 100, grossRounding)
 	if err != nil {
 		return 0, err
 	}
@@ -67,17 +101,17 @@ func OtherTaxBase(day time.Time, trx TrxCode, luxury bool, taxBase money.Amount)
 	if !ok {
 		return taxBase, nil
 	}
-	return money.MulRat(taxBase, r.Num, r.Den, otherTaxBaseRounding)
+	return mulRat(taxBase, r.Num, r.Den, otherTaxBaseRounding)
 }
 
 // VAT returns round2(base × rate / 100).
 func VAT(base money.Amount, rate Percent) (money.Amount, error) {
-	return money.MulRat(base, int64(rate), 10_000, vatRounding)
+	return mulRat(base, int64(rate), 10_000, vatRounding)
 }
 
 // PPnBM returns round2(base × rate / 100).
 func PPnBM(base money.Amount, rate Percent) (money.Amount, error) {
-	return money.MulRat(base, int64(rate), 10_000, ppnbmRounding)
+	return mulRat(base, int64(rate), 10_000, ppnbmRounding)
 }
 
 // ComputeLine computes a line of an invoice dated day under code trx from

@@ -7,7 +7,6 @@ import (
 
 	"github.com/coretax/coretax/internal/calendar"
 	"github.com/coretax/coretax/internal/errs"
-	"github.com/coretax/coretax/internal/money"
 )
 
 // input returns the approved faktur id to the buyer npwp, after checking
@@ -184,12 +183,12 @@ func (s *Service) Return(ctx context.Context, npwp string, id int64, day time.Ti
 func returnLine(l Line, rl ReturnLine) (ReturLine, error) {
 	out := ReturLine{Line: rl.Line, Qty: rl.Qty}
 	var err error
-	if out.TaxBase, err = money.MulRat(l.TaxBase, int64(rl.Qty), int64(l.Qty), grossRounding); err != nil {
+	if out.TaxBase, err = mulRat(l.TaxBase, int64(rl.Qty), int64(l.Qty), grossRounding); err != nil {
 		return out, err
 	}
 	out.OtherTaxBase = out.TaxBase
 	if l.OtherTaxBase != l.TaxBase {
-		if out.OtherTaxBase, err = money.MulRat(out.TaxBase, 11, 12, otherTaxBaseRounding); err != nil {
+		if out.OtherTaxBase, err = mulRat(out.TaxBase, 11, 12, otherTaxBaseRounding); err != nil {
 			return out, err
 		}
 	}

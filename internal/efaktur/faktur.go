@@ -110,7 +110,7 @@ func Sum(inv *Invoice) (Totals, error) {
 	}
 	for i := range inv.Lines {
 		l := &inv.Lines[i]
-		g, gerr := money.MulRat(l.Price, int64(l.Qty), 100, grossRounding)
+		g, gerr := mulRat(l.Price, int64(l.Qty), 100, grossRounding)
 		if gerr != nil && err == nil {
 			err = gerr
 		}
