@@ -62,6 +62,7 @@ func commands() []command {
 		{"bench", "measure an e-Faktur bulk upload against a minimal yardstick (coretax bench efaktur [--database URL])", runBench},
 		{"efaktur", "check a Coretax e-Faktur XML offline, or convert a CSV/XLSX sheet to it (coretax efaktur validate FILE.xml)", runEfaktur},
 		{"objectcode", "list, search and show e-Bupot tax object codes (coretax objectcode search TEXT | show CODE)", runObjectcode},
+		{"treaty", "load and list the PPh 26 treaty rate table (coretax treaty load FILE | list [--country SGP])", runTreaty},
 		{"compliance", "ingest third-party records and run the compliance matching job (coretax compliance import FILE --source NAME | match)", runCompliance},
 		{"villa", "import a villa's booking exports and declare its months for PBJT (coretax villa import FILE --channel airbnb|booking|agoda|ical|csv --property ID --owner NPWP; coretax villa declare --property ID --owner NPWP --month YYYY-MM [--file])", runVilla},
 	}

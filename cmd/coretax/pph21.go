@@ -63,10 +63,19 @@ Members:
                         before of the same benefit; the layers continue
   country               pph26: ISO 3166-1 alpha-3 code of residence, "SGP"
   treaty                pph26: true to apply a tax treaty rate
-  treaty_rate           pph26: the treaty rate in percent, "10"; needed
-                        because no treaty rates are held yet
+  treaty_rate           pph26: the treaty rate in percent, "10"; when the
+                        treaty table (CORETAX_TREATY_FILE, coretax treaty)
+                        has a row for country and the income on the first
+                        day of month, a rate above its maximum is refused
+                        and a rate left out is the row's; without a row
+                        it is required
+  income                pph26 without object_code: the treaty income type,
+                        dividends | interest | royalties | services |
+                        branch-profit | other
+  qualifying_shareholding  pph26 dividends: true for the treaty's rate of
+                        a qualifying shareholding (dividends-qualifying)
   cod                   pph26: reference of the certificate of domicile
-                        (SKD); required with treaty_rate
+                        (SKD); required with any treaty rate
   gross_up              true when the employer bears the tax: gross is then
                         the net to receive and the tax allowance is
                         iterated to a fixed point (not for annual, not
@@ -126,6 +135,9 @@ func runPPh21(_ context.Context, a *app, args []string) error {
 	}
 	if fs.NArg() > 0 {
 		return &usageError{msg: fmt.Sprintf("unexpected argument %q; the input is read from standard input: coretax pph21 < input.json", fs.Arg(0))}
+	}
+	if err := a.installTreaties(); err != nil {
+		return err
 	}
 	in, err := pph21.ParseInput(a.stdin)
 	var r pph21.Result

@@ -125,7 +125,7 @@ func TestPPh21BadInput(t *testing.T) {
 		name, input, want string
 	}{
 		{"unknown member", `{"year": 2026, "method": "daily", "gross": "1", "bonus": "2"}`,
-			"coretax pph21: bad input\n  bonus: unknown member; the members are year, status, method, gross, months, withheld, pension_contribution, country, treaty, treaty_rate, cod, gross_up, month, identity, dtp, sector, klu, employee, regular_gross, other_dtp, excluded, object_code, paid_before\n"},
+			"coretax pph21: bad input\n  bonus: unknown member; the members are year, status, method, gross, months, withheld, pension_contribution, country, treaty, treaty_rate, income, qualifying_shareholding, cod, gross_up, month, identity, dtp, sector, klu, employee, regular_gross, other_dtp, excluded, object_code, paid_before\n"},
 		{"bad status and months", `{"year": 2026, "status": "K/5", "method": "annual", "months": ["1"]}`,
 			"coretax pph21: bad input\n  status: \"K/5\": use one of TK/0, TK/1, TK/2, TK/3, K/0, K/1, K/2, K/3\n  months: \"1 months\": give exactly 12 monthly grosses, January to December, 0 for a month without pay\n"},
 		{"negative", `{"year": 2026, "method": "pph26", "gross": "-10"}`,

@@ -121,6 +121,10 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	// The PPh 26 treaty table of CORETAX_TREATY_FILE (coretax treaty).
+	if err := a.installTreaties(); err != nil {
+		return err
+	}
 
 	db, applied, err := sf.open(ctx)
 	if err != nil {
