@@ -65,6 +65,7 @@ const (
 	EvidenceBooking     = "booking"     // a booking the taxpayer imported (pbjt_bookings.id)
 	EvidenceSlip        = "slip"        // a withholding slip (e-Bupot)
 	EvidenceProperty    = "property"    // a registered property (pbjt_properties.id)
+	EvidenceListing     = "listing"     // a third-party listing of a place (no id: source and listing id in the summary)
 )
 
 // Evidence is one item a flag rests on, with a one-line summary an officer
@@ -149,6 +150,10 @@ type Flag struct {
 	PenaltyAudit     money.Amount
 	// Evidence lists the matched records, declarations, bookings, slips.
 	Evidence []Evidence
+	// Replaces are further subjects whose open flags of the same rule
+	// this flag supersedes: the listings of a place when the place's
+	// flag was raised per listing before. Not stored.
+	Replaces []string
 	// Explanation says in a few sentences what the rule found, with the
 	// figures, the rule's threshold and the sanction rules applied.
 	Explanation string

@@ -20,6 +20,35 @@ type Month struct {
 	// Offshore is the gross of the bookings paid out abroad.
 	Offshore money.Amount
 	Bookings int
+	// Nights marks the nights the month's stays occupy, bit i the night
+	// starting i days after the first day of the previous month (stays
+	// count in the month of check-out, so their nights may start in the
+	// month before). Undated is set when a record of the month has no
+	// dates or a stay reaches outside those two months: its nights are
+	// unknown. Nights show whether two sources' stays can be the same
+	// (doc/compliance.md, "Listings of one place").
+	Nights  uint64
+	Undated bool
+}
+
+// night marks r's nights in m, or m.Undated when they cannot be known.
+func (m *Month) night(r *Record) {
+	p, err := parsePeriod(r.Period)
+	if r.CheckIn.IsZero() || r.CheckOut.IsZero() || err != nil {
+		m.Undated = true
+		return
+	}
+	prev := p.Prev()
+	start := time.Date(prev.Year, prev.Month, 1, 0, 0, 0, 0, time.UTC)
+	from := int(r.CheckIn.Sub(start).Hours() / 24)
+	to := int(r.CheckOut.Sub(start).Hours() / 24)
+	if from < 0 || to > 64 || to <= from {
+		m.Undated = true
+		return
+	}
+	for i := from; i < to; i++ {
+		m.Nights |= 1 << uint(i)
+	}
 }
 
 // Listing is one listing's current third-party booking records within the
@@ -28,6 +57,7 @@ type Month struct {
 type Listing struct {
 	Source, ID                                                          string
 	Name, RegencyCode, DistrictCode, NPWPD, HostNIK, HostNPWP, HostName string
+	Street                                                              string
 	Months                                                              []Month
 	Records                                                             int
 	RecordIDs                                                           []int64
@@ -52,6 +82,7 @@ func (l *Listing) add(r *Record, maxEvidence int) error {
 	set(&l.HostNIK, r.HostNIK)
 	set(&l.HostNPWP, r.HostNPWP)
 	set(&l.HostName, r.HostName)
+	set(&l.Street, r.Street)
 	i, found := slices.BinarySearchFunc(l.Months, r.Period, func(m Month, p string) int { return strings.Compare(m.Period, p) })
 	if !found {
 		l.Months = slices.Insert(l.Months, i, Month{Period: r.Period})
@@ -75,6 +106,7 @@ func (l *Listing) add(r *Record, maxEvidence int) error {
 			l.Countries = append(l.Countries, r.PayoutCountry)
 		}
 	}
+	m.night(r)
 	m.Bookings++
 	l.Records++
 	if len(l.RecordIDs) < maxEvidence {

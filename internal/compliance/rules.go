@@ -1,6 +1,7 @@
 package compliance
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -89,18 +90,48 @@ func listingEvidence(ls ...*Listing) []Evidence {
 	return ev
 }
 
-// undeclared is rule undeclared-property for a listing no registered
-// property matches.
-func (e env) undeclared(l *Listing, m Match) (*Flag, error) {
-	f := &Flag{Rule: UndeclaredProperty, Subject: l.Key(), Regency: l.RegencyCode, NPWP: l.HostNPWP}
+// undeclared is rule undeclared-property for a place (one listing, or
+// listings of several sources or ids taken to be one place) no registered
+// property matches. The month's gross is CombineMonths': the largest
+// source's unless dated stays show the sources' stays are distinct.
+func (e env) undeclared(pl *Place) (*Flag, error) {
+	l := pl.Listings[0]
+	var m Match
+	var regency, npwp string
+	for i, li := range pl.Listings {
+		if m.Key == "" && pl.Matches[i].Key == KeyHostOthers {
+			m = pl.Matches[i]
+		}
+		regency = cmp.Or(regency, li.RegencyCode)
+		npwp = cmp.Or(npwp, li.HostNPWP)
+	}
+	f := &Flag{Rule: UndeclaredProperty, Subject: pl.Key(), Regency: regency, NPWP: npwp}
+	if len(pl.Listings) > 1 {
+		for _, li := range pl.Listings {
+			f.Replaces = append(f.Replaces, li.Key())
+		}
+	}
+	months, largest, err := CombineMonths(pl.Listings, e.inWindow)
+	if err != nil {
+		return nil, err
+	}
 	var texts []string
 	var gross, offshore money.Amount
-	for _, mo := range l.Months {
-		if !e.inWindow(mo.Period) || mo.Gross <= 0 {
+	var countries []string
+	for _, li := range pl.Listings {
+		for _, c := range li.Countries {
+			if !slices.Contains(countries, c) {
+				countries = append(countries, c)
+			}
+		}
+	}
+	nLargest := 0
+	for _, mo := range months {
+		if mo.Gross <= 0 {
 			continue
 		}
 		pe := PeriodEstimate{Period: mo.Period, ThirdPartyGross: mo.Gross}
-		t, err := e.estimate(&pe, mo.Gross, l.RegencyCode)
+		t, err := e.estimate(&pe, mo.Gross, regency)
 		if err != nil {
 			return nil, err
 		}
@@ -108,6 +139,9 @@ func (e env) undeclared(l *Listing, m Match) (*Flag, error) {
 		f.Periods = append(f.Periods, pe)
 		gross += mo.Gross
 		offshore += mo.Offshore
+		if largest[mo.Period] {
+			nLargest++
+		}
 	}
 	if len(f.Periods) == 0 {
 		return nil, nil
@@ -118,7 +152,7 @@ func (e env) undeclared(l *Listing, m Match) (*Flag, error) {
 	// Without a region the tax cannot be estimated; the threshold is then
 	// applied at the 10 % cap (UU HKPD Pasal 58(1)).
 	floor := f.Shortfall
-	if l.RegencyCode == "" {
+	if regency == "" {
 		floor = gross / 10
 	}
 	if floor < e.cfg.MinShortfall {
@@ -129,24 +163,40 @@ func (e env) undeclared(l *Listing, m Match) (*Flag, error) {
 		f.Confidence = 60
 		f.TaxpayerID = m.Holder.TaxpayerID
 		f.NPWP = m.Holder.NPWP
-	case l.RegencyCode == "":
+	case regency == "":
 		f.Confidence = 60
 	default:
 		f.Confidence = 85
 	}
-	f.Evidence = listingEvidence(l)
+	f.Confidence = min(f.Confidence, pl.Confidence)
+	records := countRecords(pl.Listings)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d third-party bookings of listing %s %q (%s) from %s to %s total a gross of %s that no PBJT-registered property matches (no NPWPD, host NPWP/NIK, or district and name of a registered property).",
-		l.Records, l.ID, l.Name, l.Source, f.PeriodFrom, f.PeriodTo, rp(gross))
+	if len(pl.Listings) == 1 {
+		f.Evidence = listingEvidence(l)
+		fmt.Fprintf(&b, "%d third-party bookings of listing %s %q (%s) from %s to %s total a gross of %s that no PBJT-registered property matches (no NPWPD, host NPWP/NIK, or district and name of a registered property).",
+			l.Records, l.ID, l.Name, l.Source, f.PeriodFrom, f.PeriodTo, rp(gross))
+	} else {
+		var names []string
+		for _, li := range pl.Listings {
+			f.Evidence = append(f.Evidence, listingSummary(li))
+			names = append(names, fmt.Sprintf("%s %q (%s)", li.ID, li.Name, li.Source))
+		}
+		f.Evidence = append(f.Evidence, listingEvidence(pl.Listings...)...)
+		fmt.Fprintf(&b, "%d listings are taken to be one place (linked by %s; confidence %d %%): %s. Their %d third-party bookings from %s to %s give a gross of %s that no PBJT-registered property matches (no NPWPD, host NPWP/NIK, or district and name of a registered property).",
+			len(pl.Listings), strings.Join(pl.Links, ", "), pl.Confidence, strings.Join(names, "; "), records, f.PeriodFrom, f.PeriodTo, rp(gross))
+		if nLargest > 0 {
+			fmt.Fprintf(&b, " In %d of the months the sources' stays may be the same stays (undated, or nights that overlap), so the month counts the largest total of any one source, not their sum.", nLargest)
+		}
+	}
 	if m.Key == KeyHostOthers {
 		fmt.Fprintf(&b, " The host is a registered taxpayer (%s) holding property %d %q, which this listing's name and district do not match: it may be a further, unregistered property.", m.Holder.NPWP, m.Holder.ID, m.Holder.Name)
 		f.Evidence = append(f.Evidence, Evidence{Kind: EvidenceProperty, ID: m.Holder.ID, Summary: fmt.Sprintf("property %d %q of %s in %s, district %s", m.Holder.ID, m.Holder.Name, m.Holder.NPWP, m.Holder.RegencyCode, m.Holder.DistrictCode)})
 	}
-	if l.RegencyCode == "" {
+	if regency == "" {
 		b.WriteString(" The records carry no address codes, so the region and its rate are unknown.")
 	}
 	if offshore > 0 {
-		fmt.Fprintf(&b, " %s of it was paid out to accounts in %s.", rp(offshore), strings.Join(l.Countries, ", "))
+		fmt.Fprintf(&b, " %s of it was paid out to accounts in %s.", rp(offshore), strings.Join(countries, ", "))
 	}
 	fmt.Fprintf(&b, " Estimated PBJT not declared %s; voluntary %s, after audit %s. Rules: %s", rp(f.Shortfall), rp(f.PenaltyVoluntary), rp(f.PenaltyAudit), rulesText(texts))
 	b.WriteString(monthsText(f.Periods))
@@ -230,12 +280,16 @@ func (e env) property(mp *matched, decls []Declaration) ([]*Flag, error) {
 		f.Regency = other[0].RegencyCode
 		var texts []string
 		var gross money.Amount
+		// Listings of two sources may report the same stays: the months
+		// are combined as for an unregistered place (CombineMonths).
+		combined, _, err := CombineMonths(other, e.inWindow)
+		if err != nil {
+			return nil, err
+		}
 		months := map[string]money.Amount{}
-		for _, l := range other {
-			for _, mo := range l.Months {
-				if e.inWindow(mo.Period) && mo.Gross > 0 {
-					months[mo.Period] += mo.Gross
-				}
+		for _, mo := range combined {
+			if mo.Gross > 0 {
+				months[mo.Period] = mo.Gross
 			}
 		}
 		periods := sortedKeys(months)
@@ -270,22 +324,14 @@ func (e env) property(mp *matched, decls []Declaration) ([]*Flag, error) {
 	}
 
 	// The remaining listings, month by month, against the declarations.
+	// Listings of two sources may report the same stays (CombineMonths).
+	combined, _, err := CombineMonths(same, e.inWindow)
+	if err != nil {
+		return nil, err
+	}
 	months := map[string]*propertyMonth{}
-	for _, l := range same {
-		for _, mo := range l.Months {
-			if !e.inWindow(mo.Period) {
-				continue
-			}
-			pm := months[mo.Period]
-			if pm == nil {
-				pm = &propertyMonth{Period: mo.Period}
-				months[mo.Period] = pm
-			}
-			pm.Gross += mo.Gross
-			pm.Commission += mo.Commission
-			pm.Payout += mo.Payout
-			pm.Offshore += mo.Offshore
-		}
+	for _, mo := range combined {
+		months[mo.Period] = &propertyMonth{Period: mo.Period, Gross: mo.Gross, Commission: mo.Commission, Payout: mo.Payout, Offshore: mo.Offshore}
 	}
 	periods := sortedKeys(months)
 	for _, per := range periods {

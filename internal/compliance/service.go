@@ -423,17 +423,16 @@ func (s *Service) match(ctx context.Context, r *Run) error {
 	}
 	var flags []*Flag
 	byProperty := map[int64]*matched{}
+	var unmatched []*Listing
+	var unmatchedM []Match
 	finish := func(l *Listing) error {
 		r.Listings++
 		m := ix.Match(l)
 		if m.Property == nil {
-			f, err := e.undeclared(l, m)
-			if err != nil {
-				return err
-			}
-			if f != nil {
-				flags = append(flags, f)
-			}
+			// Judged after the stream, grouped into places: listings of
+			// one place on several sources are one flag.
+			unmatched = append(unmatched, l)
+			unmatchedM = append(unmatchedM, m)
 			return nil
 		}
 		mp := byProperty[m.Property.ID]
@@ -478,6 +477,11 @@ func (s *Service) match(ctx context.Context, r *Run) error {
 			return err
 		}
 	}
+	uf, err := e.places(unmatched, unmatchedM)
+	if err != nil {
+		return err
+	}
+	flags = append(flags, uf...)
 	pf, err := e.properties(ctx, s.store, byProperty, nil)
 	if err != nil {
 		return err
@@ -501,6 +505,22 @@ func (s *Service) match(ctx context.Context, r *Run) error {
 		r.FlagsRaised += int64(end - start)
 	}
 	return nil
+}
+
+// places groups the listings no property matched into places
+// (GroupPlaces) and runs rule undeclared-property on each.
+func (e env) places(ls []*Listing, ms []Match) ([]*Flag, error) {
+	var flags []*Flag
+	for _, pl := range GroupPlaces(ls, ms) {
+		f, err := e.undeclared(pl)
+		if err != nil {
+			return nil, err
+		}
+		if f != nil {
+			flags = append(flags, f)
+		}
+	}
+	return flags, nil
 }
 
 // calendar is the day estimates are made on: today in WIB.
@@ -815,6 +835,8 @@ func (s *Service) SelfCheck(ctx context.Context, npwp string) (SelfCheck, error)
 	}
 	var flags []*Flag
 	byProperty := map[int64]*matched{}
+	var unmatched []*Listing
+	var unmatchedM []Match
 	var cur *Listing
 	finish := func(l *Listing) error {
 		m := ix.Match(l)
@@ -833,13 +855,8 @@ func (s *Service) SelfCheck(ctx context.Context, npwp string) (SelfCheck, error)
 			if m.Key != KeyHostOthers {
 				m = Match{Key: KeyHostOthers, Holder: &Property{TaxpayerID: t.ID, NPWP: string(t.NPWP)}}
 			}
-			f, err := e.undeclared(l, m)
-			if err != nil {
-				return err
-			}
-			if f != nil {
-				flags = append(flags, f)
-			}
+			unmatched = append(unmatched, l)
+			unmatchedM = append(unmatchedM, m)
 		default:
 			return nil
 		}
@@ -868,6 +885,11 @@ func (s *Service) SelfCheck(ctx context.Context, npwp string) (SelfCheck, error)
 			}
 		}
 	}
+	uf, err := e.places(unmatched, unmatchedM)
+	if err != nil {
+		return SelfCheck{}, err
+	}
+	flags = append(flags, uf...)
 	pids := make([]int64, 0, len(byProperty))
 	for id := range byProperty {
 		pids = append(pids, id)

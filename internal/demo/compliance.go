@@ -35,6 +35,12 @@ const (
 	UndeclaredListing = "ABB-88213"
 )
 
+// UndeclaredSubject is the subject of the undeclared villa in Canggu's
+// flag: its Airbnb and Booking.com listings share the district and the
+// street, so they are one place (doc/compliance.md, "Listings of one
+// place").
+var UndeclaredSubject = compliance.PlaceSubject("510306", "listing:"+AirbnbFeed+":"+UndeclaredListing)
+
 // compliancePeople are the registry rows of the two villa owners the
 // compliance part adds (imported as an office would, doc/registries.md).
 const compliancePeople = `nik,name,birth_date,sex,street,province_code,regency_code,district_code

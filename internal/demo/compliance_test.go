@@ -67,11 +67,15 @@ func TestLoadCompliance(t *testing.T) {
 			confidence int
 			shortfall  money.Amount
 		}{
-			// Canggu: Rp 146, 80 and 84 (after the correction) million
-			// through Airbnb at 10 %.
+			// Canggu, one flag for its Airbnb and Booking.com listings:
+			// Airbnb's Rp 146, 80 and 84 (after the correction) million
+			// and Booking.com's 42 and 48 million in September and
+			// October, at 10 %: the two feeds' stays are dated and no
+			// nights overlap, so they are distinct stays and added. The
+			// listings are linked by district and street (80 %).
 			{"undeclared", find(compliance.UndeclaredProperty, func(f compliance.Flag) bool {
-				return f.Subject == "listing:"+demo.AirbnbFeed+":"+demo.UndeclaredListing
-			}), "5103", "2026-08", "2026-10", 85, rp(31_000_000)},
+				return f.Subject == demo.UndeclaredSubject
+			}), "5103", "2026-08", "2026-10", 80, rp(40_000_000)},
 			// Villa Darma: 10 % of the commissions 7.5 + 6 + 8.25 million.
 			{"net instead of gross", find(compliance.NetInsteadOfGross, func(f compliance.Flag) bool { return f.PropertyID == c.NetVilla.ID }),
 				"5103", "2026-08", "2026-10", 90, rp(2_175_000)},
@@ -109,9 +113,27 @@ func TestLoadCompliance(t *testing.T) {
 			}
 		}
 		if !strings.Contains(find(compliance.UndeclaredProperty, func(f compliance.Flag) bool {
-			return f.Subject == "listing:"+demo.AirbnbFeed+":"+demo.UndeclaredListing
+			return f.Subject == demo.UndeclaredSubject
 		}).Explanation, "AUS") {
 			t.Error("the undeclared villa's explanation does not name the payouts to Australia")
+		}
+
+		// The villa's two listings are one flag listing both.
+		var undeclared int
+		for _, f := range page.Flags {
+			if f.Rule == compliance.UndeclaredProperty {
+				undeclared++
+			}
+		}
+		canggu := find(compliance.UndeclaredProperty, func(f compliance.Flag) bool { return f.Subject == demo.UndeclaredSubject })
+		var listings []string
+		for _, e := range canggu.Evidence {
+			if e.Kind == compliance.EvidenceListing {
+				listings = append(listings, e.Summary)
+			}
+		}
+		if undeclared != 1 || len(listings) != 2 || !strings.Contains(listings[0], demo.AirbnbFeed) || !strings.Contains(listings[1], demo.BookingFeed) {
+			t.Errorf("%d undeclared-property flags, listings %q; want 1 with the Airbnb and Booking.com listings", undeclared, listings)
 		}
 
 		// A second run supersedes the open flags rather than adding more.

@@ -648,6 +648,20 @@ func (s *ComplianceStore) SaveFlags(ctx context.Context, runID int64, flags []*c
 				return err
 			}
 			superseded += int(n)
+			// A place's flag also supersedes the open flags its listings
+			// were raised under before they were grouped.
+			for _, subj := range f.Replaces {
+				res, err := tx.ExecContext(ctx, `UPDATE compliance_flags SET status = 'superseded', superseded_by = $1
+					WHERE rule = $2 AND subject = $3 AND status = 'open' AND run_id <> $4`, f.ID, string(f.Rule), subj, runID)
+				if err != nil {
+					return fmt.Errorf("supersede flags of %s %s: %w", f.Rule, subj, err)
+				}
+				n, err := res.RowsAffected()
+				if err != nil {
+					return err
+				}
+				superseded += int(n)
+			}
 		}
 		return nil
 	})

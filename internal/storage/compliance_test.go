@@ -141,7 +141,23 @@ func TestComplianceFlags(t *testing.T) {
 		if _, err := s.Flag(ctx, 999); !errs.Is(errs.NotFound, err) {
 			t.Errorf("missing flag: %v", err)
 		}
-		if n, err := s.EndInterruptedRuns(ctx, "stopped", at); err != nil || n != 2 {
+		// A place's flag supersedes the open flags of its listings of the
+		// same rule, not those of another rule.
+		r3 := run()
+		place := flag(compliance.UndeclaredProperty, "place:510306:0123456789abcdef")
+		place.Replaces = []string{"listing:a:1", "listing:a:2"}
+		if n, err := s.SaveFlags(ctx, r3, []*compliance.Flag{place}); err != nil || n != 2 {
+			t.Fatalf("place superseded %d, %v; want 2", n, err)
+		}
+		for _, id := range []int64{again[0].ID, first[1].ID} {
+			if f, _ := s.Flag(ctx, id); f.Status != compliance.StatusSuperseded || f.SupersededBy != place.ID {
+				t.Errorf("listing flag %d = %s by %d, want superseded by %d", id, f.Status, f.SupersededBy, place.ID)
+			}
+		}
+		if f, _ := s.Flag(ctx, again[1].ID); f.Status != compliance.StatusOpen {
+			t.Errorf("the wrong-regency flag of a listing = %s, want open", f.Status)
+		}
+		if n, err := s.EndInterruptedRuns(ctx, "stopped", at); err != nil || n != 3 {
 			t.Errorf("EndInterruptedRuns = %d, %v", n, err)
 		}
 	})

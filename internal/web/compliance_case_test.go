@@ -67,7 +67,7 @@ func TestCompliancePages(t *testing.T) {
 
 	// Opening a case for the undeclared listing, then sending its letter.
 	token := s.token("/officer/compliance/risks")
-	subject := "listing:" + demo.AirbnbFeed + ":" + demo.UndeclaredListing
+	subject := demo.UndeclaredSubject
 	p := s.post("/officer/compliance/cases", url.Values{"csrf_token": {token}, "subject": {subject}})
 	if p.status != http.StatusSeeOther || !strings.HasPrefix(p.location, "/officer/compliance/cases/") {
 		t.Fatalf("open = %d %q", p.status, p.location)
