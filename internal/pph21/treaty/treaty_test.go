@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coretax/coretax/internal/ebupot/objectcode"
 	"github.com/coretax/coretax/internal/errs"
 	"github.com/google/go-cmp/cmp"
 )
@@ -144,5 +145,20 @@ func TestInstall(t *testing.T) {
 	Install(nil)
 	if Installed().Len() != 0 {
 		t.Error("Install(nil) left rows")
+	}
+}
+
+// TestCodesExist: every object code the income types name is a PPh 26
+// code of the object-code list, so a renumbered code cannot leave a
+// treaty row unreachable.
+func TestCodesExist(t *testing.T) {
+	held := map[string]bool{}
+	for _, c := range objectcode.All() {
+		held[c.Code] = true
+	}
+	for code := range codes {
+		if !held[code] || !strings.HasPrefix(code, "27-") {
+			t.Errorf("%s (%s) is not a PPh 26 code of the object-code list", code, codes[code])
+		}
 	}
 }
