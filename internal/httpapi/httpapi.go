@@ -275,6 +275,7 @@ var routes = []route{
 	{"PUT", "/api/v1/taxpayers/{npwp}/properties/{id}/bookings/{booking}/lease", (*server).markLease},
 	{"GET", "/api/v1/taxpayers/{npwp}/income-tax/{year}", (*server).incomeTaxView},
 	{"POST", "/api/v1/taxpayers/{npwp}/income-tax/{year}/choices", (*server).chooseIncomeTax},
+	{"PUT", "/api/v1/taxpayers/{npwp}/income-tax/{year}/expenses", (*server).stateIncomeTaxExpenses},
 	{"GET", "/api/v1/taxpayers/{npwp}/properties/{id}/declarations", (*server).listDeclarations},
 	{"POST", "/api/v1/taxpayers/{npwp}/properties/{id}/declarations", (*server).fileDeclaration},
 	{"GET", "/api/v1/taxpayers/{npwp}/properties/{id}/declarations/{month}", (*server).declarationAccount},

@@ -146,6 +146,8 @@ type incomeTaxJSON struct {
 	Choice        *choiceJSON        `json:"choice"`
 	ChoiceNote    string             `json:"choice_note,omitempty"`
 	History       []choiceJSON       `json:"history"`
+	Expenses      *expensesJSON      `json:"expenses"`
+	ExpenseHist   []expensesJSON     `json:"expense_history"`
 	Notes         []string           `json:"notes"`
 	Parameters    []paramJSON        `json:"parameters"`
 }
@@ -172,6 +174,10 @@ func incomeTaxParams(p pbjt.IncomeTaxParams) []paramJSON {
 		{"PP 34/2017 rate", p.RentRate.Value.String(), string(p.RentRate.Status), p.RentRate.Source},
 		{"Payment day of the following month", n(p.PaymentDay), string(p.PaymentDay.Status), p.PaymentDay.Source},
 		{"Shortest lease (nights)", n(p.MinLeaseNights), string(p.MinLeaseNights.Status), p.MinLeaseNights.Source},
+		{"Entity rate", p.EntityRate.Value.String(), string(p.EntityRate.Status), p.EntityRate.Source},
+		{"Pasal 31E reduction", p.ReductionShare.Value.String(), string(p.ReductionShare.Status), p.ReductionShare.Source},
+		{"Pasal 31E turnover with the reduction", p.ReductionTurnover.Value.Display(), string(p.ReductionTurnover.Status), p.ReductionTurnover.Source},
+		{"Pasal 31E turnover ceiling", p.ReductionCeiling.Value.Display(), string(p.ReductionCeiling.Status), p.ReductionCeiling.Source},
 	}
 }
 
@@ -179,7 +185,7 @@ func incomeTaxOut(v pbjt.IncomeTax) incomeTaxJSON {
 	out := incomeTaxJSON{NPWP: string(v.Taxpayer.NPWP), Name: v.Taxpayer.Name, Year: v.Year, Group: v.Group.Label, Turnover: v.Turnover.Sen(),
 		Rent: v.Rent.Sen(), PriorTurnover: v.PriorTurnover.Sen(), Unpriced: v.Unpriced, Lines: []turnoverLineJSON{}, Options: []optionJSON{},
 		Leading: optionalRegime(string(v.Leading)), Reasoning: v.Reasoning, Contested: v.Contested, Applied: optionalRegime(string(v.Applied)),
-		ChoiceNote: v.ChoiceNote, History: []choiceJSON{}, Notes: v.Notes, Parameters: incomeTaxParams(v.Params)}
+		ChoiceNote: v.ChoiceNote, History: []choiceJSON{}, ExpenseHist: []expensesJSON{}, Notes: v.Notes, Parameters: incomeTaxParams(v.Params)}
 	if out.Reasoning == nil {
 		out.Reasoning = []string{}
 	}
@@ -204,6 +210,13 @@ func incomeTaxOut(v pbjt.IncomeTax) incomeTaxJSON {
 	}
 	for _, c := range v.History {
 		out.History = append(out.History, choiceOut(c))
+	}
+	if v.Expenses != nil {
+		e := expensesOut(*v.Expenses)
+		out.Expenses = &e
+	}
+	for _, e := range v.ExpenseHistory {
+		out.ExpenseHist = append(out.ExpenseHist, expensesOut(e))
 	}
 	return out
 }
@@ -293,5 +306,66 @@ func (s *server) markLease(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, leaseJSON{BookingID: m.BookingID, PropertyID: m.PropertyID, Tenant: m.Tenant, WholeProperty: m.WholeProperty,
 		NoServices: m.NoServices, Note: m.Note, RecordedBy: m.RecordedBy, RecordedAt: m.RecordedAt.UTC().Format(time.RFC3339)})
+	return nil
+}
+
+type expenseLineJSON struct {
+	Label  string `json:"label"`
+	Amount int64  `json:"amount_sen"`
+}
+
+type expensesJSON struct {
+	ID         int64             `json:"id"`
+	Year       int               `json:"year"`
+	Version    int               `json:"version"`
+	Lines      []expenseLineJSON `json:"lines"`
+	Total      int64             `json:"total_sen"`
+	PTKP       string            `json:"ptkp_status"`
+	Note       string            `json:"note"`
+	RecordedBy string            `json:"recorded_by"`
+	RecordedAt string            `json:"recorded_at"`
+}
+
+func expensesOut(e pbjt.Expenses) expensesJSON {
+	total, _ := e.Total()
+	out := expensesJSON{ID: e.ID, Year: e.Year, Version: e.Version, Lines: []expenseLineJSON{}, Total: total.Sen(), PTKP: e.PTKP, Note: e.Note,
+		RecordedBy: e.RecordedBy, RecordedAt: e.RecordedAt.UTC().Format(time.RFC3339)}
+	for _, l := range e.Lines {
+		out.Lines = append(out.Lines, expenseLineJSON{Label: l.Label, Amount: l.Amount.Sen()})
+	}
+	return out
+}
+
+type expensesForm struct {
+	Lines []struct {
+		Label  string `json:"label"`
+		Amount string `json:"amount"`
+	} `json:"lines"`
+	PTKP string `json:"ptkp_status"`
+	Note string `json:"note"`
+}
+
+// stateIncomeTaxExpenses handles PUT
+// /taxpayers/{npwp}/income-tax/{year}/expenses: the owner states the
+// year's deductible expenses (and an individual's PTKP status) as a new
+// version, from which the view computes normal income tax.
+func (s *server) stateIncomeTaxExpenses(w http.ResponseWriter, r *http.Request) error {
+	svc, year, err := s.incomeTaxTarget(r, pbjt.ActManage)
+	if err != nil {
+		return err
+	}
+	var q expensesForm
+	if err := decodeJSON(r, &q); err != nil {
+		return err
+	}
+	in := pbjt.ExpensesInput{PTKP: q.PTKP, Note: q.Note}
+	for _, l := range q.Lines {
+		in.Lines = append(in.Lines, pbjt.ExpenseLineInput{Label: l.Label, Amount: l.Amount})
+	}
+	e, err := svc.StateExpenses(r.Context(), r.PathValue("npwp"), year, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, expensesOut(e))
 	return nil
 }

@@ -92,7 +92,7 @@ func TestIncomeTaxRoutes(t *testing.T) {
 	res := do(t, srv, "GET", base, "", "")
 	wantStatus(t, res, http.StatusOK)
 	v := decode[view](t, res)
-	if v.Turnover != 690_000_000_00 || v.Applied != nil || !v.Contested || v.Leading == nil || *v.Leading != "pp55" || len(v.Options) != 3 || len(v.Parameters) != 10 {
+	if v.Turnover != 690_000_000_00 || v.Applied != nil || !v.Contested || v.Leading == nil || *v.Leading != "pp55" || len(v.Options) != 3 || len(v.Parameters) != 14 {
 		t.Fatalf("view = %+v", v)
 	}
 	pp55 := v.Options[0]
@@ -126,6 +126,31 @@ func TestIncomeTaxRoutes(t *testing.T) {
 		t.Errorf("after the choice and the lease: %+v", v)
 	}
 
+	// The expenses: the owner's 600 million of short stays (the lease
+	// left out) less 200 million is 400 million; less PTKP K/1 63 million
+	// is 337 million: 3 + 28.5 + 25 % × 87 = 53.25 million.
+	wantError(t, doJSON(t, srv, "PUT", base+"/expenses", map[string]any{"lines": []map[string]string{{"label": "staff", "amount": "lots"}}, "ptkp_status": "K/1"}),
+		http.StatusUnprocessableEntity, "invalid", "lines[0].amount")
+	wantError(t, doJSON(t, srv, "PUT", base+"/expenses", map[string]any{"lines": []map[string]string{{"label": "staff", "amount": "1"}}}),
+		http.StatusUnprocessableEntity, "invalid", "ptkp_status")
+	res = doJSON(t, srv, "PUT", base+"/expenses", map[string]any{"lines": []map[string]string{{"label": "staff wages", "amount": "150000000"},
+		{"label": "OTA commissions", "amount": "50000000"}}, "ptkp_status": "k/1", "note": "ledger"})
+	wantStatus(t, res, http.StatusOK)
+	type statement struct {
+		Version int    `json:"version"`
+		Total   int64  `json:"total_sen"`
+		PTKP    string `json:"ptkp_status"`
+	}
+	if e := decode[statement](t, res); e.Version != 1 || e.Total != 200_000_000_00 || e.PTKP != "K/1" {
+		t.Errorf("stated expenses = %+v", e)
+	}
+	res = do(t, srv, "GET", base, "", "")
+	wantStatus(t, res, http.StatusOK)
+	v = decode[view](t, res)
+	if n := v.Options[2]; !n.Computed || n.Tax == nil || *n.Tax != 53_250_000_00 || len(n.Missing) != 0 || *v.Applied != "pp55" {
+		t.Errorf("normal after the expenses = %+v", n)
+	}
+
 	// Without the right nothing of the request is read.
 	refuse := actor.PolicyFunc(func(ctx context.Context, act actor.Action, _ int64) error {
 		return errs.E(errs.Forbidden, "you may not: not met: a related party of the taxpayer")
@@ -137,4 +162,5 @@ func TestIncomeTaxRoutes(t *testing.T) {
 	wantError(t, do(t, srv2, "GET", base, "", ""), http.StatusForbidden, "forbidden", "")
 	wantError(t, do(t, srv2, "POST", base+"/choices", "text/plain", "not json"), http.StatusForbidden, "forbidden", "")
 	wantError(t, do(t, srv2, "PUT", lease, "text/plain", "not json"), http.StatusForbidden, "forbidden", "")
+	wantError(t, do(t, srv2, "PUT", base+"/expenses", "text/plain", "not json"), http.StatusForbidden, "forbidden", "")
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -65,7 +66,25 @@ type incomeTaxPage struct {
 	Candidates []pbjt.TurnoverLine
 	Lease      leaseFormValues
 	LeaseErrs  *formErrors
+	// Expenses form: the rows of named expenses, the PTKP status (asked
+	// of an individual only) and the note.
+	Individual   bool
+	ExpenseRows  []expenseRow
+	PTKP         string
+	PTKPOptions  []string
+	ExpenseNote  string
+	ExpensesErrs *formErrors
 }
+
+// expenseRow is one row of the expenses form with its messages.
+type expenseRow struct {
+	Index               int
+	Label, Amount       string
+	LabelErr, AmountErr string
+}
+
+// expenseRowsShown is the least number of rows the expenses form shows.
+const expenseRowsShown = 5
 
 type leaseFormValues struct {
 	Booking                   string
@@ -87,10 +106,10 @@ func (s *server) incomeTaxThisYear(w http.ResponseWriter, r *http.Request) error
 
 // incomeTax handles GET /taxpayers/{npwp}/income-tax/{year}.
 func (s *server) incomeTax(w http.ResponseWriter, r *http.Request) error {
-	return s.renderIncomeTax(w, r, http.StatusOK, nil, nil)
+	return s.renderIncomeTax(w, r, http.StatusOK, nil, nil, nil)
 }
 
-func (s *server) renderIncomeTax(w http.ResponseWriter, r *http.Request, status int, choiceErrs, leaseErrs *formErrors) error {
+func (s *server) renderIncomeTax(w http.ResponseWriter, r *http.Request, status int, choiceErrs, leaseErrs, expensesErrs *formErrors) error {
 	svc, year, err := s.incomeTaxTarget(r, pbjt.ActRead)
 	if err != nil {
 		return err
@@ -117,6 +136,10 @@ func (s *server) renderIncomeTax(w http.ResponseWriter, r *http.Request, status 
 		{"PP 34/2017 rate", v.Params.RentRate.Value.String(), v.Params.RentRate.Status, v.Params.RentRate.Source},
 		{"Payment day", strconv.Itoa(v.Params.PaymentDay.Value) + " of the following month", v.Params.PaymentDay.Status, v.Params.PaymentDay.Source},
 		{"Shortest lease", strconv.Itoa(v.Params.MinLeaseNights.Value) + " nights", v.Params.MinLeaseNights.Status, v.Params.MinLeaseNights.Source},
+		{"Entity rate", v.Params.EntityRate.Value.String(), v.Params.EntityRate.Status, v.Params.EntityRate.Source},
+		{"Pasal 31E reduction", v.Params.ReductionShare.Value.String(), v.Params.ReductionShare.Status, v.Params.ReductionShare.Source},
+		{"Pasal 31E turnover with the reduction", v.Params.ReductionTurnover.Value.Display(), v.Params.ReductionTurnover.Status, v.Params.ReductionTurnover.Source},
+		{"Pasal 31E turnover ceiling", v.Params.ReductionCeiling.Value.Display(), v.Params.ReductionCeiling.Status, v.Params.ReductionCeiling.Source},
 	} {
 		p.Params = append(p.Params, paramRow{Name: row.name, Value: row.value, Source: row.src, Verified: row.st == pbjt.Verified})
 	}
@@ -144,6 +167,18 @@ func (s *server) renderIncomeTax(w http.ResponseWriter, r *http.Request, status 
 		p.Lease = leaseFormValues{Booking: f.Get("booking"), Tenant: f.Get("tenant"), Note: f.Get("note"),
 			WholeProperty: f.Get("whole_property") == "true", NoServices: f.Get("no_services") == "true"}
 	}
+	p.Individual, p.PTKPOptions, p.ExpensesErrs = v.Taxpayer.Kind.Individual(), ptkpStatuses, expensesErrs
+	var labels, amounts []string
+	if r.Method == http.MethodPost && expensesErrs != nil {
+		labels, amounts = r.PostForm["label"], r.PostForm["amount"]
+		p.PTKP, p.ExpenseNote = r.PostForm.Get("ptkp_status"), r.PostForm.Get("note")
+	} else if e := v.Expenses; e != nil {
+		for _, l := range e.Lines {
+			labels, amounts = append(labels, l.Label), append(amounts, l.Amount.String())
+		}
+		p.PTKP, p.ExpenseNote = e.PTKP, e.Note
+	}
+	p.ExpenseRows = expenseRows(labels, amounts, expensesErrs)
 	p.page = s.newPage(w, r, "Income tax "+strconv.Itoa(year), "properties")
 	s.render(w, r, status, "pbjt_incometax", p)
 	return nil
@@ -162,7 +197,7 @@ func (s *server) chooseIncomeTax(w http.ResponseWriter, r *http.Request) error {
 	if errs.Is(errs.Invalid, err) {
 		fe := errorsOf(err)
 		fe.Prefix = "choice-"
-		return s.renderIncomeTax(w, r, http.StatusUnprocessableEntity, fe, nil)
+		return s.renderIncomeTax(w, r, http.StatusUnprocessableEntity, fe, nil, nil)
 	}
 	if err != nil {
 		return err
@@ -188,7 +223,7 @@ func (s *server) markLease(w http.ResponseWriter, r *http.Request) error {
 	if !ok || in.PropertyID <= 0 || in.BookingID <= 0 {
 		fe := errorsOf(errs.InvalidFields("choose a booking", errs.Field("booking", f.Get("booking"), "choose one of the bookings listed")))
 		fe.Prefix = "lease-"
-		return s.renderIncomeTax(w, r, http.StatusUnprocessableEntity, nil, fe)
+		return s.renderIncomeTax(w, r, http.StatusUnprocessableEntity, nil, fe, nil)
 	}
 	_, err = svc.MarkLease(r.Context(), npwp, in)
 	if errs.Is(errs.Invalid, err) {
@@ -199,10 +234,65 @@ func (s *server) markLease(w http.ResponseWriter, r *http.Request) error {
 				fe.Fields["booking"] = m
 			}
 		}
-		return s.renderIncomeTax(w, r, http.StatusUnprocessableEntity, nil, fe)
+		return s.renderIncomeTax(w, r, http.StatusUnprocessableEntity, nil, fe, nil)
 	}
 	if err != nil {
 		return err
 	}
 	return seeOther(w, r, incomeTaxURL(npwp, year)+"#leases")
+}
+
+// expenseRows lays out the expenses form's rows from the labels and
+// amounts (a statement's lines or a refused submission), with at least
+// expenseRowsShown rows and one empty row to add a line.
+func expenseRows(labels, amounts []string, fe *formErrors) []expenseRow {
+	n := max(len(labels), len(amounts))
+	rows := make([]expenseRow, max(n+1, expenseRowsShown))
+	for i := range rows {
+		rows[i].Index = i
+		if i < len(labels) {
+			rows[i].Label = labels[i]
+		}
+		if i < len(amounts) {
+			rows[i].Amount = amounts[i]
+		}
+		rows[i].LabelErr = fe.Get(fmt.Sprintf("lines[%d].label", i))
+		rows[i].AmountErr = fe.Get(fmt.Sprintf("lines[%d].amount", i))
+	}
+	return rows
+}
+
+// stateExpenses handles POST /taxpayers/{npwp}/income-tax/{year}/expenses:
+// the year's deductible expenses as rows of label and amount, and an
+// individual's PTKP status. A statement the service refuses is shown
+// again with its messages (422).
+func (s *server) stateExpenses(w http.ResponseWriter, r *http.Request) error {
+	svc, year, err := s.incomeTaxTarget(r, pbjt.ActManage)
+	if err != nil {
+		return err
+	}
+	npwp := r.PathValue("npwp")
+	f := r.PostForm
+	in := pbjt.ExpensesInput{PTKP: f.Get("ptkp_status"), Note: f.Get("note")}
+	labels, amounts := f["label"], f["amount"]
+	for i := range max(len(labels), len(amounts)) {
+		var l pbjt.ExpenseLineInput
+		if i < len(labels) {
+			l.Label = labels[i]
+		}
+		if i < len(amounts) {
+			l.Amount = amounts[i]
+		}
+		in.Lines = append(in.Lines, l)
+	}
+	_, err = svc.StateExpenses(r.Context(), npwp, year, in)
+	if errs.Is(errs.Invalid, err) {
+		fe := errorsOf(err)
+		fe.Prefix = "expenses-"
+		return s.renderIncomeTax(w, r, http.StatusUnprocessableEntity, nil, nil, fe)
+	}
+	if err != nil {
+		return err
+	}
+	return seeOther(w, r, incomeTaxURL(npwp, year)+"#expenses")
 }

@@ -124,6 +124,24 @@ func TestIncomeTaxPage(t *testing.T) {
 		wantRedirect(t, p)
 		want(t, s.get(base), http.StatusOK, "Genuine leases", "lease to PT Yoga Retreat", "<strong>Rp9.000.000</strong>")
 
+		// The expenses: refused with the rows kept, then stated; the
+		// Rp 240 million of short stays left beside the lease, less Rp 100
+		// million, less PTKP K/1 (Rp 63 million) is Rp 77 million: 5 % ×
+		// 60 million + 15 % × 17 million = Rp 5.55 million.
+		want(t, s.get(base), http.StatusOK, `href="#expenses"`, `action="`+base+`/expenses"`, `id="expenses-ptkp_status"`)
+		p = s.post(base+"/expenses", url.Values{"csrf_token": {tok}, "label": {"staff wages", "OTA commissions", ""}, "amount": {"60000000", "lots", ""}})
+		want(t, p, http.StatusUnprocessableEntity, "has-error", `href="#expenses-lines%5b1%5d-amount"`, `id="expenses-lines[1]-amount"`, "give the year&#39;s amount in rupiah",
+			`href="#expenses-ptkp_status"`, `value="staff wages"`, `value="lots"`)
+		p = s.post(base+"/expenses", url.Values{"csrf_token": {tok}, "label": {"staff wages", "OTA commissions", ""}, "amount": {"60000000", "40000000", ""},
+			"ptkp_status": {"K/1"}, "note": {"ledger 2026"}})
+		wantRedirect(t, p)
+		if p.location != base+"#expenses" {
+			t.Errorf("redirect to %q", p.location)
+		}
+		want(t, s.get(base), http.StatusOK, "PTKP of status K/1", "Rp63.000.000", "UU PPh Pasal 17(4)", "<strong>Rp5.550.000</strong>",
+			"Expenses stated for 2026", "Version 1", `<option value="K/1" selected>`, `value="60000000"`,
+			"normal income tax (Rp5.550.000) is Rp5.550.000 more than PP 55/2022 (Rp0)")
+
 		// Another taxpayer's director is refused the page and the forms.
 		o := &accessSite{site: &site{t: t, srv: s.srv, c: newClient(t, s.srv), reg: s.reg}, db: db, world: w}
 		wantRedirect(t, o.login(t, string(w.Director.NPWP), "gruber villa sunrise"))
@@ -131,6 +149,7 @@ func TestIncomeTaxPage(t *testing.T) {
 		otok := o.token("/account/security")
 		want(t, o.post(base+"/choices", url.Values{"csrf_token": {otok}, "regime": {"normal"}, "basis": {"elected out of PP 55/2022"}}), http.StatusForbidden)
 		want(t, o.post(base+"/leases", url.Values{"csrf_token": {otok}, "booking": {strconv.FormatInt(prop, 10) + ":1"}, "tenant": {"x"}}), http.StatusForbidden)
+		want(t, o.post(base+"/expenses", url.Values{"csrf_token": {otok}, "label": {"x"}, "amount": {"1"}, "ptkp_status": {"K/0"}}), http.StatusForbidden)
 	})
 }
 

@@ -225,6 +225,7 @@ var routes = []route{
 	{"GET /taxpayers/{npwp}/income-tax/{year}", (*server).incomeTax},
 	{"POST /taxpayers/{npwp}/income-tax/{year}/choices", (*server).chooseIncomeTax},
 	{"POST /taxpayers/{npwp}/income-tax/{year}/leases", (*server).markLease},
+	{"POST /taxpayers/{npwp}/income-tax/{year}/expenses", (*server).stateExpenses},
 	{"GET /taxpayers/{npwp}/efaktur", (*server).efakturList},
 	{"GET /taxpayers/{npwp}/efaktur/uploads", (*server).uploadForm},
 	{"POST /taxpayers/{npwp}/efaktur/uploads", (*server).createUpload},
