@@ -323,7 +323,8 @@ func loadDemo(ctx context.Context, db *storage.DB, svc services, sig *signing.Se
 	w, err := demo.Load(ctx, demo.Services{Registry: svc.registry, Registration: svc.registration, Access: svc.access, Roles: svc.roles,
 		Signing: sig, EFaktur: fakturs, EBupot: slips, EBupotBatches: db.EBupot(), PBJT: properties, Bookings: pbjt.NewBookings(properties, db.PBJT()),
 		Compliance: newCompliance(db, svc.roles.Policy()), Cases: newCases(db, svc.roles.Policy(), properties, baseURL), Declarations: pbjt.NewDeclarations(properties, db.PBJT(), db.PBJT()),
-		Exemptions: exemption.NewService(db.Exemptions(), db.Registration(), svc.roles.Policy(), time.Now)})
+		Exemptions: exemption.NewService(db.Exemptions(), db.Registration(), svc.roles.Policy(), time.Now),
+		IncomeTax:  pbjt.NewIncomeTaxes(properties, db.PBJT(), db.PBJT(), nil)})
 	if err != nil {
 		return nil, err
 	}

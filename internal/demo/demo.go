@@ -74,6 +74,9 @@ type Services struct {
 	// Cases, when set with the compliance part, opens a case with its
 	// letter for the owner who declares the payout (compliance_case.go).
 	Cases *casework.Service
+	// IncomeTax, when set with PBJT and Bookings, states the villa
+	// owner's 2026 expenses for normal income tax (incometax.go).
+	IncomeTax *pbjt.IncomeTaxes
 }
 
 // World names what was loaded, for the notes printed on start.
@@ -225,6 +228,9 @@ func Load(ctx context.Context, s Services) (World, error) {
 	}
 	if err == nil && s.PBJT != nil && s.Bookings != nil {
 		err = loadDirectStays(ctx, s, &w)
+	}
+	if err == nil && s.IncomeTax != nil && w.Villa != nil {
+		err = loadIncomeTaxExpenses(ctx, s, &w)
 	}
 	if err == nil && s.Exemptions != nil {
 		err = loadExemptions(ctx, s, &w)

@@ -52,11 +52,34 @@ func loadDirectStays(ctx context.Context, s Services, w *World) error {
 	return nil
 }
 
+// villaExpenses are the villa owner's deductible costs of running Villa
+// Kembang in 2026, in rupiah, stated with PTKP status K/1 so that the
+// income tax view computes normal income tax beside PP 55/2022 and PP
+// 34/2017.
+var villaExpenses = []pbjt.ExpenseLineInput{
+	{Label: "staff wages (two housekeepers, a gardener)", Amount: "96000000"},
+	{Label: "cleaning, laundry and guest supplies", Amount: "28500000"},
+	{Label: "electricity, water and internet", Amount: "36000000"},
+	{Label: "OTA and agent commissions", Amount: "64250000"},
+	{Label: "repairs and pool upkeep", Amount: "22000000"},
+	{Label: "depreciation of the villa building and furniture", Amount: "75000000"},
+}
+
+// loadIncomeTaxExpenses states the villa owner's 2026 expenses.
+func loadIncomeTaxExpenses(ctx context.Context, s Services, w *World) error {
+	_, err := s.IncomeTax.StateExpenses(ctx, string(w.VillaOwner.NPWP), 2026, pbjt.ExpensesInput{Lines: villaExpenses, PTKP: "K/1",
+		Note: "from the villa's 2026 ledger, December estimated"})
+	if err != nil {
+		return fmt.Errorf("demo: income tax expenses: %w", err)
+	}
+	return nil
+}
+
 // incomeTaxNotes are the notes of the income tax part.
 func (w World) incomeTaxNotes(baseURL string) []string {
 	if w.Villa == nil {
 		return nil
 	}
-	return []string{fmt.Sprintf("Income tax: signed in as the villa owner, %s/taxpayers/%s/income-tax/2026 shows the 2026 turnover of Villa Kembang passing the Rp 500 million PP 55/2022 exemption in July, PP 55/2022, PP 34/2017 and normal income tax side by side, and asks the owner to record a regime",
+	return []string{fmt.Sprintf("Income tax: signed in as the villa owner, %s/taxpayers/%s/income-tax/2026 shows the 2026 turnover of Villa Kembang passing the Rp 500 million PP 55/2022 exemption in July, PP 55/2022, PP 34/2017 and normal income tax (on the owner's stated 2026 expenses, PTKP K/1) side by side, and asks the owner to record a regime",
 		baseURL, w.VillaOwner.NPWP)}
 }

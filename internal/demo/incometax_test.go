@@ -24,12 +24,12 @@ func TestDemoIncomeTax(t *testing.T) {
 	reg := registration.NewService(db.Registration(), db.Registry(), registration.OpenPolicy(), now, registration.DefaultConfig())
 	policy := roles.NewPolicy(db.Roles(), db.Registry(), now, roles.DefaultRules().Merge(pbjt.Rules()))
 	svc := pbjt.NewService(db.PBJT(), db.Registration(), policy, now)
+	it := pbjt.NewIncomeTaxes(svc, db.PBJT(), db.PBJT(), nil)
 	w, err := demo.Load(ctx, demo.Services{Registry: registry.NewService(db.Registry(), now), Registration: reg, PBJT: svc,
-		Bookings: pbjt.NewBookings(svc, db.PBJT())})
+		Bookings: pbjt.NewBookings(svc, db.PBJT()), IncomeTax: it})
 	if err != nil {
 		t.Fatal(err)
 	}
-	it := pbjt.NewIncomeTaxes(svc, db.PBJT(), db.PBJT(), nil)
 	v, err := it.View(actor.With(ctx, actor.SystemActor("test")), string(w.VillaOwner.NPWP), 2026)
 	if err != nil {
 		t.Fatal(err)
@@ -53,5 +53,16 @@ func TestDemoIncomeTax(t *testing.T) {
 	}
 	if crossed != "2026-07" || v.Turnover <= limit {
 		t.Errorf("crossed in %q with turnover %s, want 2026-07", crossed, v.Turnover.Display())
+	}
+	// The stated expenses put normal income tax beside PP 55/2022.
+	n := v.Option(pbjt.RegimeNormal)
+	if !n.Computed || n.Tax <= 0 || v.Expenses == nil || v.Expenses.PTKP != "K/1" || len(v.Expenses.Lines) != 6 {
+		t.Errorf("normal income tax computed %t tax %s expenses %+v", n.Computed, n.Tax.Display(), v.Expenses)
+	}
+	// Rp 732,972,350 − Rp 321,750,000 − PTKP K/1 Rp 63,000,000 =
+	// Rp 348,222,350, rounded down to 348,222,000: 3 M + 28.5 M + 25 % ×
+	// 98,222,000 = Rp 56,055,500.
+	if v.Turnover != 732_972_350*money.Rupiah || n.Tax != 56_055_500*money.Rupiah {
+		t.Errorf("turnover %s normal income tax %s, want Rp732.972.350 and Rp56.055.500", v.Turnover.Display(), n.Tax.Display())
 	}
 }
