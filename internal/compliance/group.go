@@ -176,6 +176,15 @@ func GroupPlaces(ls []*Listing, ms []Match) []*Place {
 // an OTA's own feed may report the same stays. Largest reports, per month
 // so chosen, whether it took the largest source rather than the sum.
 func CombineMonths(ls []*Listing, keep func(period string) bool) (months []Month, largest map[string]bool, err error) {
+	if len(ls) == 1 {
+		// One listing, one source: its months as they are.
+		for _, mo := range ls[0].Months {
+			if keep == nil || keep(mo.Period) {
+				months = append(months, mo)
+			}
+		}
+		return months, nil, nil
+	}
 	type key struct{ source, period string }
 	per := map[key]*Month{}
 	var sources []string
