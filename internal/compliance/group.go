@@ -81,6 +81,36 @@ func (p *Place) Key() string {
 	return PlaceSubject(d, first.Key())
 }
 
+// Former are the subjects the place's listings may have had open flags
+// under before the place took its present form: each listing's own
+// subject, and the place subject each listing would give the place if it
+// sorted first (in any of the place's districts), since a listing that
+// joins later and sorts first changes the place's key. A place's flag
+// supersedes the open flags of all of them, so that a villa is never
+// counted under two subjects. A single listing has none.
+func (p *Place) Former() []string {
+	if len(p.Listings) < 2 {
+		return nil
+	}
+	own := p.Key()
+	districts := []string{"-"}
+	for _, l := range p.Listings {
+		if l.DistrictCode != "" && !slices.Contains(districts, l.DistrictCode) {
+			districts = append(districts, l.DistrictCode)
+		}
+	}
+	var out []string
+	for _, l := range p.Listings {
+		out = append(out, l.Key())
+		for _, d := range districts {
+			if s := PlaceSubject(d, l.Key()); s != own {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
 // PlaceSubject is the subject of a place of several listings in district
 // ("-" when none is known) whose listing key sorting first is firstKey:
 // "place:<district>:<first 16 hex digits of SHA-256(firstKey)>".

@@ -1,6 +1,7 @@
 package compliance
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -160,11 +161,41 @@ func TestPlaces(t *testing.T) {
 				if diff := cmp.Diff([]string{"listing A1", "listing " + tc.listings[1].ID}, ev); diff != "" {
 					t.Errorf("listing evidence (-want +got):\n%s", diff)
 				}
-				if len(f.Replaces) != 2 {
-					t.Errorf("replaces %v, want both listings", f.Replaces)
+				for _, l := range tc.listings[:2] {
+					if !slices.Contains(f.Replaces, l.Key()) {
+						t.Errorf("replaces %v, want listing %s among them", f.Replaces, l.Key())
+					}
+				}
+				if slices.Contains(f.Replaces, f.Subject) {
+					t.Errorf("replaces %v holds the flag's own subject", f.Replaces)
 				}
 			}
 		})
+	}
+}
+
+// A listing that joins a place later and sorts first gives the place a
+// new key; the place's flag then supersedes the flags under the old key.
+func TestPlaceFormerKeys(t *testing.T) {
+	b := placeListing(t, "Booking.com", "B7", "Villa Laut", "", "510306", "5103011507800003", stay{0, 0, 40})
+	c := placeListing(t, "Booking.com", "C9", "Villa Laut", "", "510306", "5103011507800003", stay{0, 0, 30})
+	before := GroupPlaces([]*Listing{b, c}, make([]Match, 2))[0]
+	a := placeListing(t, "Airbnb", "A1", "Villa Laut", "", "510306", "5103011507800003", stay{0, 0, 60})
+	after := GroupPlaces([]*Listing{a, b, c}, make([]Match, 3))[0]
+	if len(after.Listings) != 3 || before.Key() == after.Key() {
+		t.Fatalf("places %q (%d listings) and %q (%d listings): want one place whose key changed", before.Key(), len(before.Listings), after.Key(), len(after.Listings))
+	}
+	former := after.Former()
+	for _, want := range []string{before.Key(), a.Key(), b.Key(), c.Key()} {
+		if !slices.Contains(former, want) {
+			t.Errorf("former subjects %v lack %q", former, want)
+		}
+	}
+	if slices.Contains(former, after.Key()) {
+		t.Errorf("former subjects %v hold the place's own key", former)
+	}
+	if got := GroupPlaces([]*Listing{a}, make([]Match, 1))[0].Former(); got != nil {
+		t.Errorf("a single listing's former subjects %v, want none", got)
 	}
 }
 

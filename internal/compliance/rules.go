@@ -106,11 +106,7 @@ func (e env) undeclared(pl *Place) (*Flag, error) {
 		npwp = cmp.Or(npwp, li.HostNPWP)
 	}
 	f := &Flag{Rule: UndeclaredProperty, Subject: pl.Key(), Regency: regency, NPWP: npwp}
-	if len(pl.Listings) > 1 {
-		for _, li := range pl.Listings {
-			f.Replaces = append(f.Replaces, li.Key())
-		}
-	}
+	f.Replaces = pl.Former()
 	months, largest, err := CombineMonths(pl.Listings, e.inWindow)
 	if err != nil {
 		return nil, err
