@@ -3,6 +3,7 @@ package pbjt
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -431,3 +432,14 @@ func ParsePeriod(s string) (Period, error) {
 
 // Before reports whether p comes before q.
 func (p Period) Before(q Period) bool { return p.Year*12+int(p.Month) < q.Year*12+int(q.Month) }
+
+// ParseRevision reads a revision number as a download's path names it,
+// for the API and the pages alike: 0 for the original, 1, 2, ... for
+// amendments; anything else is NotFound.
+func ParseRevision(s string) (int, error) {
+	rev, err := strconv.Atoi(s)
+	if err != nil || rev < 0 {
+		return 0, errs.Errorf(errs.NotFound, "there is no revision %q; revisions are 0 (the original), 1, 2, ...", s)
+	}
+	return rev, nil
+}

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/money"
 	"github.com/coretax/coretax/internal/pbjt"
 	"github.com/google/go-cmp/cmp"
@@ -160,5 +161,21 @@ func TestPenaltyRuleString(t *testing.T) {
 	want := "interest 2 % a month or part of a month on tax paid late, at most 24 months (unverified); late filing fine not known"
 	if got := rule.String(); got != want {
 		t.Errorf("String() = %q\nwant %q", got, want)
+	}
+}
+
+func TestParseRevision(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want int
+		ok   bool
+	}{{"0", 0, true}, {"2", 2, true}, {"-1", 0, false}, {"r1", 0, false}, {"", 0, false}} {
+		got, err := pbjt.ParseRevision(tt.in)
+		if tt.ok != (err == nil) || got != tt.want {
+			t.Errorf("ParseRevision(%q) = %d, %v; want %d, ok %v", tt.in, got, err, tt.want, tt.ok)
+		}
+		if err != nil && errs.KindOf(err) != errs.NotFound {
+			t.Errorf("ParseRevision(%q): kind %v, want NotFound", tt.in, errs.KindOf(err))
+		}
 	}
 }

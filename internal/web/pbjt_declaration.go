@@ -332,9 +332,9 @@ func (s *server) declarationDocument(w http.ResponseWriter, r *http.Request, for
 	if err != nil {
 		return err
 	}
-	rev, err := strconv.Atoi(r.PathValue("revision"))
-	if err != nil || rev < 0 {
-		return errs.Errorf(errs.NotFound, "there is no revision %q", r.PathValue("revision"))
+	rev, err := pbjt.ParseRevision(r.PathValue("revision"))
+	if err != nil {
+		return err
 	}
 	f, err := svc.Revision(r.Context(), r.PathValue("npwp"), id, r.PathValue("month"), rev)
 	if err != nil {
