@@ -73,9 +73,19 @@ type readResult struct {
 	problems []Problem // invoice problems, then file problems
 }
 
+// readAll reads data with NewReader, and checks that NewBytesReader
+// reads the same invoices, problems, positions and error.
 func readAll(t testing.TB, data []byte, opts Options) (readResult, error) {
 	t.Helper()
-	r := NewReader(bytes.NewReader(data), opts)
+	res, err := readWith(NewReader(bytes.NewReader(data), opts))
+	inPlace, errInPlace := readWith(NewBytesReader(data, opts))
+	if !reflect.DeepEqual(inPlace, res) || fmt.Sprint(errInPlace) != fmt.Sprint(err) {
+		t.Errorf("NewBytesReader of %.200q reads\n%+v, %v\nNewReader reads\n%+v, %v", data, inPlace, errInPlace, res, err)
+	}
+	return res, err
+}
+
+func readWith(r *Reader) (readResult, error) {
 	var res readResult
 	for {
 		inv, ps, err := r.Next()
@@ -372,6 +382,7 @@ func FuzzReadBulk(f *testing.F) {
 	f.Add([]byte(`<TaxInvoiceBulk><TIN>1</TIN><ListOfTaxInvoice><TaxInvoice><ListOfGoodService><GoodService><Qty>1.005</Qty></GoodService></ListOfGoodService></TaxInvoice></ListOfTaxInvoice></TaxInvoiceBulk>`))
 	f.Add([]byte(`<TaxInvoiceBulk>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		readAll(t, data, Options{DateFrom: date(2025, 1, 1)})
 		r := NewReader(bytes.NewReader(data), Options{DateFrom: date(2025, 1, 1)})
 		for n := 0; ; n++ {
 			inv, ps, err := r.Next()
@@ -405,10 +416,22 @@ func BenchmarkReadBulk1000(b *testing.B) {
 		invs[i] = &inv
 	}
 	data := write(b, invs)
+	for _, k := range []struct {
+		name string
+		new  func() *Reader
+	}{
+		{"stream", func() *Reader { return NewReader(bytes.NewReader(data), Options{}) }},
+		{"bytes", func() *Reader { return NewBytesReader(data, Options{}) }},
+	} {
+		b.Run(k.name, func(b *testing.B) { benchmarkRead(b, data, k.new) })
+	}
+}
+
+func benchmarkRead(b *testing.B, data []byte, newReader func() *Reader) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
-		r := NewReader(bytes.NewReader(data), Options{})
+		r := newReader()
 		n := 0
 		for {
 			_, ps, err := r.Next()

@@ -33,6 +33,11 @@ type Decoder struct {
 	raw  bool
 	open []xml.Name
 	err  error
+	// scan tokenizes a document held in memory (NewBytesDecoder) until
+	// it meets what it leaves to encoding/xml; then dec takes over, and
+	// scan is nil.
+	scan *scanner
+	doc  []byte
 	// element says a start tag was read: io.EOF after it ends the
 	// document, before it the document is missing.
 	element bool
@@ -59,36 +64,136 @@ func NewRawDecoder(src io.Reader, name string) *Decoder {
 	return d
 }
 
-// next returns the next token of the xml.Decoder. A raw decoder checks
-// each end tag against its start tag, and the end of the file against
-// the open elements, with the messages of xml.Decoder.Token.
-func (d *Decoder) next() (xml.Token, error) {
-	if !d.raw {
-		return d.dec.Token()
+// NewBytesDecoder returns a Decoder like NewRawDecoder of the document
+// held in doc, which it reads in place: it gives the same tokens,
+// positions and errors at a fraction of the cost. doc must not change
+// while the Decoder is in use.
+func NewBytesDecoder(doc []byte, name string) *Decoder {
+	return &Decoder{lines: newDocLines(doc), name: name, raw: true, scan: newScanner(doc), doc: doc}
+}
+
+// offset returns the offset of the next byte to read.
+func (d *Decoder) offset() int64 {
+	if d.scan != nil {
+		return int64(d.scan.off)
 	}
-	if d.err != nil {
-		return nil, d.err
+	return d.dec.InputOffset()
+}
+
+// kind is the kind of a token.
+type kind uint8
+
+const (
+	kindOther kind = iota // comment, processing instruction, directive
+	kindStart
+	kindEnd
+	kindText
+)
+
+// token is a token as the Decoder passes it around inside, so that the
+// tokens it skips or reads as text are never boxed in an xml.Token.
+type item struct {
+	kind kind
+	name xml.Name   // kindStart, kindEnd
+	attr []xml.Attr // kindStart
+	// text is the character data of kindText, valid until the next
+	// token is read.
+	text []byte
+	// boxed is the token as encoding/xml gave it, when it did.
+	boxed xml.Token
+}
+
+// set makes t the token tok of encoding/xml.
+func (t *item) set(tok xml.Token) {
+	*t = item{boxed: tok}
+	switch v := tok.(type) {
+	case xml.StartElement:
+		t.kind, t.name, t.attr = kindStart, v.Name, v.Attr
+	case xml.EndElement:
+		t.kind, t.name = kindEnd, v.Name
+	case xml.CharData:
+		t.kind, t.text = kindText, v
+	}
+}
+
+// box returns t as an xml.Token; character data is a copy.
+func (t *item) box() xml.Token {
+	if t.boxed != nil && t.kind != kindText {
+		return t.boxed
+	}
+	switch t.kind {
+	case kindStart:
+		return xml.StartElement{Name: t.name, Attr: t.attr}
+	case kindEnd:
+		return xml.EndElement{Name: t.name}
+	case kindText:
+		return xml.CharData(bytes.Clone(t.text))
+	}
+	return xml.CopyToken(t.boxed)
+}
+
+// rawToken reads the next token as xml.Decoder.RawToken does into t.
+// Where the scanner is unsure, encoding/xml reads the document again up
+// to the tokens the scanner gave, and goes on from there.
+func (d *Decoder) rawToken(t *item) error {
+	if d.scan != nil {
+		switch d.scan.token(t) {
+		case scanToken:
+			return nil
+		case scanEOF:
+			return io.EOF
+		}
+		dec := xml.NewDecoder(bytes.NewReader(d.doc))
+		dec.Strict = true
+		for range d.scan.n {
+			if _, err := dec.RawToken(); err != nil {
+				// Not reached while the scanner agrees with encoding/xml.
+				return fmt.Errorf("xmlstream: encoding/xml does not read the tokens the scanner read: %w", err)
+			}
+		}
+		if dec.InputOffset() != int64(d.scan.off) {
+			return fmt.Errorf("xmlstream: encoding/xml is at byte %d after the scanner's %d tokens, the scanner at %d", dec.InputOffset(), d.scan.n, d.scan.off)
+		}
+		d.dec, d.scan = dec, nil
 	}
 	tok, err := d.dec.RawToken()
-	if tok != nil {
-		// As Token does: an error that comes with a token is dropped.
-		err = nil
+	if tok == nil {
+		return err
 	}
-	switch t := tok.(type) {
-	case xml.StartElement:
-		d.open = append(d.open, t.Name)
-	case xml.EndElement:
-		err = d.close(t.Name)
-	case nil:
-		if err == io.EOF && len(d.open) > 0 {
-			err = &xml.SyntaxError{Msg: "unexpected EOF"}
+	// As Token does: an error that comes with a token is dropped.
+	t.set(tok)
+	return nil
+}
+
+// next reads the next token into t. A raw decoder checks each end tag
+// against its start tag, and the end of the file against the open
+// elements, with the messages of xml.Decoder.Token.
+func (d *Decoder) next(t *item) error {
+	if !d.raw {
+		tok, err := d.dec.Token()
+		if err != nil {
+			return err
 		}
+		t.set(tok)
+		return nil
+	}
+	if d.err != nil {
+		return d.err
+	}
+	err := d.rawToken(t)
+	switch {
+	case err == io.EOF && len(d.open) > 0:
+		err = &xml.SyntaxError{Msg: "unexpected EOF"}
+	case err != nil:
+	case t.kind == kindStart:
+		d.open = append(d.open, t.name)
+	case t.kind == kindEnd:
+		err = d.close(t.name)
 	}
 	if err != nil {
 		d.err = err
-		return nil, err
 	}
-	return tok, nil
+	return err
 }
 
 // close checks the end tag name against the innermost open element.
@@ -116,26 +221,26 @@ func (d *Decoder) close(name xml.Name) error {
 // processing instructions, directives and white space are skipped.
 // Character data is a copy the caller may keep.
 func (d *Decoder) Token() (xml.Token, Pos, error) {
+	var t item
 	for {
-		off := d.dec.InputOffset()
-		tok, err := d.next()
-		if err != nil {
+		off := d.offset()
+		if err := d.next(&t); err != nil {
 			return nil, Pos{}, d.fault(err)
 		}
-		switch t := tok.(type) {
-		case xml.CharData:
+		switch t.kind {
+		case kindText:
 			// White space is skipped, and so is a byte-order mark, which
 			// encoding/xml passes on as text (editors on Windows write
 			// one at the start of UTF-8 files).
-			if len(bytes.Trim(t, " \t\r\n\uFEFF")) == 0 {
+			if blank(t.text) {
 				continue
 			}
-			return t.Copy(), d.lines.pos(off), nil
-		case xml.StartElement:
+			return t.box(), d.lines.pos(off), nil
+		case kindStart:
 			d.element = true
-			return tok, d.lines.pos(off), nil
-		case xml.EndElement:
-			return tok, d.lines.pos(off), nil
+			return t.box(), d.lines.pos(off), nil
+		case kindEnd:
+			return t.box(), d.lines.pos(off), nil
 		}
 	}
 }
@@ -149,15 +254,15 @@ func (d *Decoder) Skip() error {
 		}
 		return nil
 	}
+	var t item
 	for depth := 1; depth > 0; {
-		tok, err := d.next()
-		if err != nil {
+		if err := d.next(&t); err != nil {
 			return d.fault(err)
 		}
-		switch tok.(type) {
-		case xml.StartElement:
+		switch t.kind {
+		case kindStart:
 			depth++
-		case xml.EndElement:
+		case kindEnd:
 			depth--
 		}
 	}
@@ -173,29 +278,29 @@ func (d *Decoder) Text(nested func(xml.StartElement, Pos)) (string, error) {
 	var s string
 	var b []byte
 	pieces := 0
+	var t item
 	for {
-		off := d.dec.InputOffset()
-		tok, err := d.next()
-		if err != nil {
+		off := d.offset()
+		if err := d.next(&t); err != nil {
 			return "", d.fault(err)
 		}
-		switch t := tok.(type) {
-		case xml.CharData:
+		switch t.kind {
+		case kindText:
 			switch pieces {
 			case 0:
-				s = string(t)
+				s = string(t.text)
 			case 1:
-				b = append(append(b, s...), t...)
+				b = append(append(b, s...), t.text...)
 			default:
-				b = append(b, t...)
+				b = append(b, t.text...)
 			}
 			pieces++
-		case xml.StartElement:
-			nested(t, d.lines.pos(off))
+		case kindStart:
+			nested(xml.StartElement{Name: t.name, Attr: t.attr}, d.lines.pos(off))
 			if err := d.Skip(); err != nil {
 				return "", err
 			}
-		case xml.EndElement:
+		case kindEnd:
 			if pieces > 1 {
 				return string(b), nil
 			}
@@ -236,4 +341,16 @@ func (d *Decoder) fault(err error) error {
 	return &SyntaxError{Pos: d.pos(), Msg: strings.TrimPrefix(err.Error(), "xml: ")}
 }
 
-func (d *Decoder) pos() Pos { return d.lines.pos(d.dec.InputOffset()) }
+func (d *Decoder) pos() Pos { return d.lines.pos(d.offset()) }
+
+// blank says b is white space and byte-order marks only.
+func blank(b []byte) bool {
+	for _, c := range b {
+		switch c {
+		case ' ', '\t', '\r', '\n':
+		default:
+			return len(bytes.Trim(b, " \t\r\n\uFEFF")) == 0
+		}
+	}
+	return true
+}

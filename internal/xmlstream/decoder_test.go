@@ -16,12 +16,21 @@ type entry struct {
 	Pos  Pos
 }
 
-// decoders are the two kinds of Decoder, which must give the same local
-// names, text, positions and errors.
+// decoders are the three kinds of Decoder, which must give the same
+// local names, text, positions and errors.
 var decoders = []struct {
 	name string
 	new  func(io.Reader, string) *Decoder
-}{{"namespaces", NewDecoder}, {"raw", NewRawDecoder}}
+}{{"namespaces", NewDecoder}, {"raw", NewRawDecoder}, {"bytes", readBytes}}
+
+// readBytes reads all of src into a NewBytesDecoder.
+func readBytes(src io.Reader, name string) *Decoder {
+	b, err := io.ReadAll(src)
+	if err != nil {
+		panic(err)
+	}
+	return NewBytesDecoder(b, name)
+}
 
 func tokens(t *testing.T, d *Decoder) ([]entry, error) {
 	t.Helper()
@@ -227,7 +236,7 @@ func TestErrors(t *testing.T) {
 // the middle of the document, is a read failure, not a SyntaxError.
 func TestReadFailure(t *testing.T) {
 	boom := errors.New("disk on fire")
-	for _, k := range decoders {
+	for _, k := range decoders[:2] {
 		for _, src := range []io.Reader{
 			iotest.ErrReader(boom),
 			io.MultiReader(strings.NewReader("<a>\n<b>x"), iotest.ErrReader(boom)),
@@ -283,6 +292,10 @@ func FuzzRawAgrees(f *testing.F) {
 		got := read(NewRawDecoder(strings.NewReader(doc), "test"))
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("raw decoder of %q:\n got %v\nwant %v", doc, got, want)
+		}
+		got = read(NewBytesDecoder([]byte(doc), "test"))
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("bytes decoder of %q:\n got %v\nwant %v", doc, got, want)
 		}
 	})
 }

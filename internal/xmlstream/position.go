@@ -28,6 +28,26 @@ type lineTracker struct {
 	// content says a byte other than white space or a byte-order mark
 	// was read.
 	content bool
+	// doc is the whole document when it is held in memory
+	// (NewBytesDecoder): newlines are then found when a position is
+	// asked for, up to the offset asked for, and scanned is where that
+	// search stopped.
+	doc     []byte
+	scanned int64
+}
+
+// newDocLines returns the lineTracker of a document held in memory.
+func newDocLines(doc []byte) *lineTracker {
+	t := &lineTracker{doc: doc, line: 1}
+	for _, c := range doc {
+		switch c {
+		case ' ', '\t', '\r', '\n', 0xEF, 0xBB, 0xBF:
+		default:
+			t.content = true
+			return t
+		}
+	}
+	return t
 }
 
 func newLineTracker(r io.Reader) *lineTracker {
@@ -67,6 +87,19 @@ func (t *lineTracker) Read(p []byte) (int, error) {
 // pos returns the position of byte offset off. Offsets must not decrease
 // from one call to the next.
 func (t *lineTracker) pos(off int64) Pos {
+	if t.doc != nil {
+		for t.scanned < off {
+			j := bytes.IndexByte(t.doc[t.scanned:off], '\n')
+			if j < 0 {
+				t.scanned = off
+				break
+			}
+			t.line++
+			t.lineStart = t.scanned + int64(j) + 1
+			t.scanned = t.lineStart
+		}
+		return Pos{Line: t.line, Column: int(off-t.lineStart) + 1}
+	}
 	i := 0
 	for i < len(t.newlines) && t.newlines[i] < off {
 		t.line++
