@@ -264,7 +264,7 @@ func (a *app) efakturConvert(args []string) error {
 		return err
 	}
 	problems, lines := 0, 0
-	r := efaktur.NewReader(bytes.NewReader(buf.Bytes()), uploadWindow(day))
+	r := efaktur.NewBytesReader(buf.Bytes(), uploadWindow(day))
 	for {
 		inv, ps, err := r.Next()
 		if err == io.EOF {

@@ -387,7 +387,7 @@ func (u *Uploads) submit(ctx context.Context, npwp string, file io.Reader, opts 
 		// The reading stage only reads and checks; the invoices it reads
 		// are stored by the job, after the job and its file are
 		// committed, so starting it now costs nothing in durability.
-		early := u.startReading(context.WithoutCancel(ctx), sub, io.NopCloser(bytes.NewReader(b)))
+		early := u.startReading(context.WithoutCancel(ctx), sub, NewBytesReader(b, sub.opts), io.NopCloser(nil))
 		defer func() {
 			if err != nil || existing {
 				early.stop()
@@ -811,7 +811,8 @@ func (u *Uploads) run(ctx, work context.Context, sub submission) (Upload, error)
 	// was checked (submit); the invoices earlier jobs stored are taken
 	// out of each chunk here, where the job is known.
 	if rd == nil {
-		rd = u.startReading(work, sub, u.file(work, sub, job.ID))
+		r, file := u.reader(work, sub, job.ID)
+		rd = u.startReading(work, sub, r, file)
 	}
 	chunks := rd.out
 	flush := func(c *pending) error {
@@ -890,14 +891,14 @@ type reading struct {
 	quit, finished chan struct{}
 }
 
-// startReading starts the reading stage of sub on file, which it
-// closes.
-func (u *Uploads) startReading(ctx context.Context, sub submission, file io.ReadCloser) *reading {
+// startReading starts the reading stage of sub with r, and closes file,
+// which r reads, when it ends.
+func (u *Uploads) startReading(ctx context.Context, sub submission, r *Reader, file io.Closer) *reading {
 	rd := &reading{out: make(chan readOut), quit: make(chan struct{}), finished: make(chan struct{})}
 	go func() {
 		defer close(rd.finished)
 		defer file.Close()
-		u.read(ctx, sub, file, rd.out, rd.quit)
+		u.read(ctx, sub, r, rd.out, rd.quit)
 	}()
 	return rd
 }
@@ -914,7 +915,7 @@ func (rd *reading) stop() {
 // that stop it. It returns after its last message, or as soon as quit
 // is closed. It needs no job: the storing stage sets the chunk's job and
 // takes out the invoices earlier jobs stored (skipStored).
-func (u *Uploads) read(ctx context.Context, sub submission, file io.Reader, out chan<- readOut, quit <-chan struct{}) {
+func (u *Uploads) read(ctx context.Context, sub submission, r *Reader, out chan<- readOut, quit <-chan struct{}) {
 	defer close(out)
 	send := func(m readOut) bool {
 		select {
@@ -924,7 +925,6 @@ func (u *Uploads) read(ctx context.Context, sub submission, file io.Reader, out 
 			return false
 		}
 	}
-	r := NewReader(file, sub.opts)
 	buyers := map[string]buyerInfo{}
 	fresh := func() *pending { return &pending{} }
 	c := fresh()
@@ -1011,22 +1011,23 @@ func syntaxProblem(se *SyntaxError) Problem {
 		Message: "not well-formed XML: " + se.Msg, Fix: "correct the XML at this position"}
 }
 
-// file returns the file of job id: from memory while the submission
-// still holds its bytes (the same bytes the store committed), else read
-// back from the store.
-func (u *Uploads) file(ctx context.Context, sub submission, id int64) io.ReadCloser {
+// reader returns a Reader of the file of job id and what to close after
+// it: reading in place while the submission still holds the file's bytes
+// (the same bytes the store committed), else streaming it back from the
+// store.
+func (u *Uploads) reader(ctx context.Context, sub submission, id int64) (*Reader, io.Closer) {
 	if sub.file != nil {
-		return io.NopCloser(bytes.NewReader(sub.file))
+		return NewBytesReader(sub.file, sub.opts), io.NopCloser(nil)
 	}
-	return u.store.UploadFile(ctx, id)
+	file := u.store.UploadFile(ctx, id)
+	return NewReader(file, sub.opts), file
 }
 
 // fileProblems reads the file of job id once, keeping nothing but its
 // file-level problems.
 func (u *Uploads) fileProblems(ctx context.Context, sub submission, id int64) ([]Problem, error) {
-	file := u.file(ctx, sub, id)
+	r, file := u.reader(ctx, sub, id)
 	defer file.Close()
-	r := NewReader(file, sub.opts)
 	for {
 		_, _, err := r.Next()
 		if err == io.EOF {
