@@ -357,7 +357,7 @@ func (u *Uploads) submit(ctx context.Context, npwp string, file io.Reader, opts 
 	if err := fs.Err("the upload cannot be accepted"); err != nil {
 		return submission{}, false, err
 	}
-	b, err := io.ReadAll(io.LimitReader(file, u.cfg.MaxBytes+1))
+	b, err := readUpload(file, u.cfg.MaxBytes)
 	if err != nil {
 		return submission{}, false, fmt.Errorf("read the uploaded file: %w", err)
 	}
@@ -368,7 +368,33 @@ func (u *Uploads) submit(ctx context.Context, npwp string, file io.Reader, opts 
 	if len(b) == 0 {
 		return submission{}, false, errs.InvalidFields("the file is empty", errs.Field("file", name, "is empty; send a TaxInvoiceBulk XML file"))
 	}
+	sub = submission{sel: sel, opts: draftOptions}
+	approve := opts.Passphrase != ""
+	if approve {
+		sub.opts = u.svc.Options()
+	}
+	// The reading stage only reads and checks; the invoices it reads are
+	// stored by the job, after the job and its file are committed, so
+	// starting it now, while the file is scanned and stored, costs
+	// nothing in durability. It is stopped when the file is suspect (the
+	// job then reads it for its file-level problems first) or no new job
+	// comes of the submission.
+	early := u.startReading(context.WithoutCancel(ctx), sub, NewBytesReader(b, sub.opts), io.NopCloser(nil))
+	defer func() {
+		switch {
+		case early == nil:
+		case err != nil || existing:
+			early.stop()
+		default:
+			sub.early = early
+		}
+	}()
 	scan := scanFile(b)
+	if scan.suspect {
+		early.stop()
+		early = nil
+	}
+	sub.suspect = scan.suspect
 	if scan.invoices > u.cfg.MaxInvoices {
 		return submission{}, false, errs.InvalidFields("the file holds too many invoices",
 			errs.Field("file", name, "holds %d TaxInvoice elements; Coretax takes at most %d per file: split it", scan.invoices, u.cfg.MaxInvoices))
@@ -377,24 +403,6 @@ func (u *Uploads) submit(ctx context.Context, npwp string, file io.Reader, opts 
 		return submission{}, false, errs.InvalidFields("the file is of another seller",
 			errs.Field("file", scan.tin, "<TIN> (XML %d:%d) is %s, but the file is uploaded for %s; upload it for the taxpayer it names, or write %s in <TIN>",
 				scan.tinPos.Line, scan.tinPos.Column, scan.tin, sel.NPWP, sel.NPWP))
-	}
-	sub = submission{sel: sel, opts: draftOptions, suspect: scan.suspect}
-	approve := opts.Passphrase != ""
-	if approve {
-		sub.opts = u.svc.Options()
-	}
-	if !scan.suspect {
-		// The reading stage only reads and checks; the invoices it reads
-		// are stored by the job, after the job and its file are
-		// committed, so starting it now costs nothing in durability.
-		early := u.startReading(context.WithoutCancel(ctx), sub, NewBytesReader(b, sub.opts), io.NopCloser(nil))
-		defer func() {
-			if err != nil || existing {
-				early.stop()
-				return
-			}
-			sub.early = early
-		}()
 	}
 	sum := sha256.Sum256(b)
 	now := u.svc.now().UTC()
@@ -428,6 +436,27 @@ func (u *Uploads) submit(ctx context.Context, npwp string, file io.Reader, opts 
 	}
 	sub.job, sub.file = stored, b
 	return sub, false, nil
+}
+
+// readUpload reads file to its end, but not more than max+1 bytes, into
+// one allocation when the reader knows its length (a bytes.Reader, a
+// strings.Reader, an io.SectionReader). A length a client states (a
+// request's Content-Length) is not taken: it would let a client make
+// the server allocate the largest file for a small one.
+func readUpload(file io.Reader, max int64) ([]byte, error) {
+	var hint int64
+	switch f := file.(type) {
+	case interface{ Len() int }:
+		hint = int64(f.Len())
+	case interface{ Size() int64 }:
+		hint = f.Size()
+	}
+	var buf bytes.Buffer
+	if hint > 0 {
+		buf.Grow(int(min(hint, max+1)) + bytes.MinRead)
+	}
+	_, err := buf.ReadFrom(io.LimitReader(file, max+1))
+	return buf.Bytes(), err
 }
 
 func modeOf(approve bool) string {
