@@ -509,8 +509,8 @@ func (m *memStore) FinishUpload(_ context.Context, u efaktur.Upload, _ time.Time
 // TestUploadLargeFile streams 15,000 invoices through the engine: the
 // file is read once, a chunk at a time.
 func TestUploadLargeFile(t *testing.T) {
-	if testing.Short() || raceEnabled {
-		t.Skip("15,000 invoices: run without -short and without -race")
+	if testing.Short() {
+		t.Skip("15,000 invoices: run without -short")
 	}
 	f := setup(t, storagetest.SQLite(t))
 	co := string(f.w.Company.NPWP)

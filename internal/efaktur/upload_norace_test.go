@@ -1,5 +1,0 @@
-//go:build !race
-
-package efaktur_test
-
-const raceEnabled = false
