@@ -70,8 +70,8 @@ func appendAuditEntry(ctx context.Context, tx *sql.Tx, e audit.Entry) (audit.Ent
 var auditCols = []string{"seq", "at", "actor", "account_id", "taxpayer_id", "action", "address", "detail", "prev_hash", "hash"}
 
 // appendAuditsTo appends es to the audit log inside bt in order, with the
-// chain and the lock of appendAudit called for each entry, as
-// appendAudits does: the head moves once by len(es) under its row lock,
+// chain and the lock of appendAudit called for each entry: the head
+// moves once by len(es) under its row lock,
 // each entry is sealed from the one before it in memory (audit.Seal),
 // the entries are written with bt.insert (COPY on PostgreSQL) and the
 // head takes the last hash. Call it where appendAudit would be called,

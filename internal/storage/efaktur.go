@@ -340,7 +340,7 @@ func (s *EFakturStore) Approve(ctx context.Context, fs []*efaktur.Faktur, sign e
 // signed in memory (signAll: sign is called concurrently, once per
 // faktur), then the signatures, their
 // transparency log records and their audit entries saved by
-// saveSignaturesBulk, the new fakturs inserted with multi-row INSERTs
+// saveSignatures, the new fakturs inserted with multi-row INSERTs
 // (COPY on PostgreSQL), each draft updated at its version, and ev
 // appended last.
 func approveFakturs(ctx context.Context, bt bulkTx, fs []*efaktur.Faktur, sign efaktur.SignFunc, ev audit.Entry) error {
@@ -383,7 +383,7 @@ func approveFakturs(ctx context.Context, bt bulkTx, fs []*efaktur.Faktur, sign e
 	if err != nil {
 		return err
 	}
-	sigs, err := saveSignaturesBulk(ctx, bt, ps)
+	sigs, err := saveSignatures(ctx, bt, ps)
 	if err != nil {
 		return err
 	}

@@ -9,10 +9,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
-
-	"github.com/coretax/coretax/internal/audit"
-	"github.com/coretax/coretax/internal/errs"
-	"github.com/coretax/coretax/internal/signing"
 )
 
 // bulkTx is a transaction that writes many rows at once: with
@@ -124,72 +120,4 @@ func (bt bulkTx) nextIDs(ctx context.Context, table string, n int) ([]int64, err
 		return nil, fmt.Errorf("take %d ids of %s: got %d", n, table, len(ids))
 	}
 	return ids, nil
-}
-
-// signatureCols are the columns saveSignaturesBulk writes.
-var signatureCols = []string{"id", "public_id", "certificate_id", "signer_id", "acting_for_id", "doc_type", "doc_hash", "signature", "signed_at", "log_index"}
-
-// saveSignaturesBulk writes the prepared signatures ps inside bt as
-// saveSignatures does, and returns them stored in the order of ps. With
-// COPY, the signature ids are taken from their sequence first and the
-// rows, log records and audit entries are copied; the statements, locks
-// and their order are saveSignatures': the signer's failures reset, the
-// transparency log size moved once (appendLeavesTo), the audit head
-// moved once (appendAuditsTo), each signature's entry naming its log
-// index.
-func saveSignaturesBulk(ctx context.Context, bt bulkTx, ps []signing.Prepared) ([]signing.Signature, error) {
-	if !bt.copies() {
-		return saveSignatures(ctx, bt.Tx, ps)
-	}
-	if len(ps) == 0 {
-		return nil, nil
-	}
-	reset := map[int64]bool{}
-	for _, p := range ps {
-		if reset[p.Signature.SignerID] {
-			continue
-		}
-		reset[p.Signature.SignerID] = true
-		if _, err := bt.ExecContext(ctx, `UPDATE signing_locks SET failures = 0, locked_until = NULL WHERE holder_id = $1`, p.Signature.SignerID); err != nil {
-			return nil, fmt.Errorf("reset signing failures: %w", err)
-		}
-	}
-	records := make([][]byte, len(ps))
-	for i, p := range ps {
-		records[i] = p.Record
-	}
-	first, err := appendLeavesTo(ctx, bt, records)
-	if err != nil {
-		return nil, err
-	}
-	ids, err := bt.nextIDs(ctx, "signatures", len(ps))
-	if err != nil {
-		return nil, err
-	}
-	sigs := make([]signing.Signature, len(ps))
-	public := make(map[string]bool, len(ps))
-	args := make([]any, 0, len(signatureCols)*len(ps))
-	for i, p := range ps {
-		sig := p.Signature
-		sig.ID, sig.LogIndex = ids[i], first+int64(i)
-		sigs[i] = sig
-		public[sig.PublicID] = true
-		args = append(args, sig.ID, sig.PublicID, sig.CertificateID, sig.SignerID, sig.ActingForID, string(sig.DocType), sig.DocHash, sig.Value,
-			sig.SignedAt.UTC(), sig.LogIndex)
-	}
-	if len(public) != len(ps) {
-		return nil, errs.Errorf(errs.Conflict, "two signatures of the batch share a public identifier; sign again")
-	}
-	if err := bt.insert(ctx, "signatures", signatureCols, args); err != nil {
-		return nil, fmt.Errorf("insert signatures: %w", err)
-	}
-	evs := make([]audit.Entry, len(ps))
-	for i, p := range ps {
-		evs[i] = p.Audit
-		evs[i].Detail = fmt.Sprintf("%s; log index %d", p.Audit.Detail, sigs[i].LogIndex)
-	}
-	if err := appendAuditsTo(ctx, bt, evs); err != nil {
-		return nil, err
-	}
-	return sigs, nil
 }

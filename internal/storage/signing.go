@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/coretax/coretax/internal/audit"
@@ -191,15 +192,16 @@ func saveSignature(ctx context.Context, tx *sql.Tx, sig signing.Signature, recor
 	return sig, err
 }
 
-// saveSignatures writes the prepared signatures ps inside tx, as
+// saveSignatures writes the prepared signatures ps inside bt, as
 // saveSignature does one by one, with a few statements for the whole
 // batch: the reset of each signer's failures once, the transparency log
-// records with one appendLeaves (record i at index first+i), the
-// signature rows with multi-row INSERTs, and the audit entries, one per
+// records with one appendLeavesTo (record i at index first+i), the
+// signature rows (insertSignatures), and the audit entries, one per
 // signature with its log index as saveSignature writes it, chained in
-// order by appendAudits. It returns the stored signatures in the order of
-// ps.
-func saveSignatures(ctx context.Context, tx *sql.Tx, ps []signing.Prepared) ([]signing.Signature, error) {
+// order by appendAuditsTo. On PostgreSQL with bt's connection the rows
+// are copied (COPY); the statements, locks and their order are the same.
+// It returns the stored signatures in the order of ps.
+func saveSignatures(ctx context.Context, bt bulkTx, ps []signing.Prepared) ([]signing.Signature, error) {
 	if len(ps) == 0 {
 		return nil, nil
 	}
@@ -209,7 +211,7 @@ func saveSignatures(ctx context.Context, tx *sql.Tx, ps []signing.Prepared) ([]s
 			continue
 		}
 		reset[p.Signature.SignerID] = true
-		if _, err := tx.ExecContext(ctx, `UPDATE signing_locks SET failures = 0, locked_until = NULL WHERE holder_id = $1`, p.Signature.SignerID); err != nil {
+		if _, err := bt.ExecContext(ctx, `UPDATE signing_locks SET failures = 0, locked_until = NULL WHERE holder_id = $1`, p.Signature.SignerID); err != nil {
 			return nil, fmt.Errorf("reset signing failures: %w", err)
 		}
 	}
@@ -217,27 +219,68 @@ func saveSignatures(ctx context.Context, tx *sql.Tx, ps []signing.Prepared) ([]s
 	for i, p := range ps {
 		records[i] = p.Record
 	}
-	first, err := appendLeaves(ctx, tx, records)
+	first, err := appendLeavesTo(ctx, bt, records)
 	if err != nil {
 		return nil, err
 	}
 	sigs := make([]signing.Signature, len(ps))
 	byPublicID := make(map[string]int, len(ps))
-	args := make([]any, 0, 9*len(ps))
 	for i, p := range ps {
-		sig := p.Signature
-		sig.LogIndex = first + int64(i)
-		sigs[i] = sig
-		byPublicID[sig.PublicID] = i
-		args = append(args, sig.PublicID, sig.CertificateID, sig.SignerID, sig.ActingForID, string(sig.DocType), sig.DocHash, sig.Value,
-			sig.SignedAt.UTC(), sig.LogIndex)
+		sigs[i] = p.Signature
+		sigs[i].LogIndex = first + int64(i)
+		byPublicID[sigs[i].PublicID] = i
 	}
 	if len(byPublicID) != len(ps) {
 		return nil, errs.Errorf(errs.Conflict, "two signatures of the batch share a public identifier; sign again")
 	}
+	if err := insertSignatures(ctx, bt, sigs, byPublicID); err != nil {
+		return nil, fmt.Errorf("insert signatures: %w", err)
+	}
+	evs := make([]audit.Entry, len(ps))
+	for i, p := range ps {
+		evs[i] = p.Audit
+		evs[i].Detail = fmt.Sprintf("%s; log index %d", p.Audit.Detail, sigs[i].LogIndex)
+	}
+	if err := appendAuditsTo(ctx, bt, evs); err != nil {
+		return nil, err
+	}
+	return sigs, nil
+}
+
+// signatureCols are the columns of a signature row.
+var signatureCols = []string{"public_id", "certificate_id", "signer_id", "acting_for_id", "doc_type", "doc_hash", "signature", "signed_at", "log_index"}
+
+// signatureRow appends the values of sig's row, in the order of
+// signatureCols, to args.
+func signatureRow(args []any, sig signing.Signature) []any {
+	return append(args, sig.PublicID, sig.CertificateID, sig.SignerID, sig.ActingForID, string(sig.DocType), sig.DocHash, sig.Value,
+		sig.SignedAt.UTC(), sig.LogIndex)
+}
+
+// insertSignatures writes the rows of sigs and sets their ids. With COPY
+// the ids are taken from their sequence first (COPY returns none);
+// otherwise multi-row INSERT … RETURNING gives them, matched to sigs by
+// public id (byPublicID), not by the order of the rows returned.
+func insertSignatures(ctx context.Context, bt bulkTx, sigs []signing.Signature, byPublicID map[string]int) error {
+	if bt.copies() {
+		ids, err := bt.nextIDs(ctx, "signatures", len(sigs))
+		if err != nil {
+			return err
+		}
+		args := make([]any, 0, (len(signatureCols)+1)*len(sigs))
+		for i := range sigs {
+			sigs[i].ID = ids[i]
+			args = signatureRow(append(args, ids[i]), sigs[i])
+		}
+		return bt.insert(ctx, "signatures", append([]string{"id"}, signatureCols...), args)
+	}
+	args := make([]any, 0, len(signatureCols)*len(sigs))
+	for _, sig := range sigs {
+		args = signatureRow(args, sig)
+	}
 	got := 0
-	err = insertBatch(ctx, tx, `INSERT INTO signatures (public_id, certificate_id, signer_id, acting_for_id, doc_type, doc_hash, signature, signed_at, log_index)`,
-		9, args, ` RETURNING id, public_id`, func(rows *sql.Rows) error {
+	err := insertBatch(ctx, bt.Tx, "INSERT INTO signatures ("+strings.Join(signatureCols, ", ")+")",
+		len(signatureCols), args, ` RETURNING id, public_id`, func(rows *sql.Rows) error {
 			var id int64
 			var pub string
 			if err := rows.Scan(&id, &pub); err != nil {
@@ -252,30 +295,12 @@ func saveSignatures(ctx context.Context, tx *sql.Tx, ps []signing.Prepared) ([]s
 			return nil
 		})
 	if err != nil {
-		return nil, fmt.Errorf("insert signatures: %w", err)
+		return err
 	}
-	if got != len(ps) {
-		return nil, fmt.Errorf("insert signatures: %d rows returned for %d signatures", got, len(ps))
+	if got != len(sigs) {
+		return fmt.Errorf("%d rows returned for %d signatures", got, len(sigs))
 	}
-	evs := make([]audit.Entry, len(ps))
-	for i, p := range ps {
-		evs[i] = p.Audit
-		evs[i].Detail = fmt.Sprintf("%s; log index %d", p.Audit.Detail, sigs[i].LogIndex)
-	}
-	if err := appendAudits(ctx, tx, evs); err != nil {
-		return nil, err
-	}
-	return sigs, nil
-}
-
-// appendAudits appends es to the audit log inside tx in order, with the
-// same chain and lock as appendAudit calling it for each entry: the head
-// moves once by len(es) under its row lock, each entry is sealed from the
-// one before it in memory (audit.Seal), the entries are written with
-// multi-row INSERTs and the head takes the last hash. Call it where
-// appendAudit would be called, after the transaction's other writes.
-func appendAudits(ctx context.Context, tx *sql.Tx, es []audit.Entry) error {
-	return appendAuditsTo(ctx, bulkTx{Tx: tx}, es)
+	return nil
 }
 
 // SignatureView implements signing.Store.
