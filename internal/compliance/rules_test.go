@@ -111,6 +111,53 @@ func TestMinShortfall(t *testing.T) {
 	}
 }
 
+// Net-instead-of-gross on a villa with one or two stays: the threshold
+// applies to the tax of all the flagged months together, so two months
+// each below MinShortfall are flagged, one is not.
+func TestNetInsteadOfGrossSparse(t *testing.T) {
+	e := testEnv()
+	p := &Property{ID: 9, Name: "Villa", RegencyCode: "5103"}
+	stay := func(period string, rupiah int64) Month {
+		g := money.Amount(rupiah) * money.Rupiah
+		return Month{Period: period, Gross: g, Commission: g * 15 / 100, Payout: g * 85 / 100, Bookings: 1}
+	}
+	payout := func(m Month) Declaration {
+		return Declaration{ID: 1, PropertyID: 9, RegencyCode: "5103", Period: m.Period, Base: m.Payout}
+	}
+	for _, tc := range []struct {
+		name      string
+		months    []Month
+		shortfall money.Amount // 0: no flag
+	}{
+		// 10 % of 15 % of Rp 6 million: Rp 90,000.
+		{"one stay", []Month{stay("2026-09", 6_000_000)}, 0},
+		// Rp 45,000 twice.
+		{"two stays of Rp 3 million", []Month{stay("2026-08", 3_000_000), stay("2026-10", 3_000_000)}, 0},
+		// Rp 52,500 twice: Rp 105,000.
+		{"two stays of Rp 3.5 million", []Month{stay("2026-08", 3_500_000), stay("2026-10", 3_500_000)}, 105_000 * money.Rupiah},
+	} {
+		l := &Listing{Source: "s", ID: "L", RegencyCode: "5103", Months: tc.months, Records: len(tc.months)}
+		var decls []Declaration
+		for _, m := range tc.months {
+			decls = append(decls, payout(m))
+		}
+		fs, err := e.property(&matched{p: p, listings: []*Listing{l}, keys: []Match{{Confidence: 95}}}, decls)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		var got money.Amount
+		for _, f := range fs {
+			if f.Rule != NetInsteadOfGross || len(f.Periods) != len(tc.months) {
+				t.Errorf("%s: flag %s over %d months", tc.name, f.Rule, len(f.Periods))
+			}
+			got += f.Shortfall
+		}
+		if got != tc.shortfall {
+			t.Errorf("%s: shortfall %s, want %s", tc.name, got.Display(), tc.shortfall.Display())
+		}
+	}
+}
+
 func TestNominee(t *testing.T) {
 	e := testEnv()
 	months := map[string][2]int64{}

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/coretax/coretax/internal/compliance"
+	"github.com/coretax/coretax/internal/money"
+	"github.com/coretax/coretax/internal/pbjt"
 )
 
 // Source is the feed the generated records come from.
@@ -36,10 +38,21 @@ type World struct {
 	// months they and the declarations cover, oldest first.
 	Bookings int
 	Months   []string
-	// Expect counts the flags each rule should raise.
-	Expect map[compliance.Rule]int
+	// Expect counts, per rule, the flags the rule must raise: the cases
+	// planted whose tax is at least MinShortfall (doc/compliance.md, "The
+	// rules"). BelowThreshold counts the cases planted the same way whose
+	// tax falls below it, which no rule flags: with one or two bookings a
+	// listing, a property that declared its payout leaves out only the
+	// commission of one or two stays.
+	Expect         map[compliance.Rule]int
+	BelowThreshold map[compliance.Rule]int
+	// MinShortfall is the threshold Expect assumes: that of
+	// compliance.DefaultConfig, with the regions' rates from the
+	// configuration pbjt ships.
+	MinShortfall money.Amount
 
 	listings int
+	first    time.Time // the first day of Months[0]
 }
 
 // How properties behave, by i % 20 (and i % 50 for the wrong region).
@@ -68,11 +81,13 @@ func grossPerBooking(i int) int64 { return int64(2_000_000+(i%9)*500_000) * 100 
 // New generates a world of n properties (plus 5 % hidden listings) and
 // about bookings records, for the twelve months before asOf's month.
 func New(n, bookings int, asOf time.Time) World {
-	w := World{Hidden: n / 20, Bookings: bookings, Expect: map[compliance.Rule]int{}, listings: n + n/20}
-	first := time.Date(asOf.Year(), asOf.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -12, 0)
+	w := World{Hidden: n / 20, Bookings: bookings, listings: n + n/20, MinShortfall: compliance.DefaultConfig().MinShortfall,
+		Expect: map[compliance.Rule]int{}, BelowThreshold: map[compliance.Rule]int{}}
+	w.first = time.Date(asOf.Year(), asOf.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -12, 0)
 	for m := range 12 {
-		w.Months = append(w.Months, first.AddDate(0, m, 0).Format("2006-01"))
+		w.Months = append(w.Months, w.first.AddDate(0, m, 0).Format("2006-01"))
 	}
+	rates := pbjt.Defaults()
 	for i := range n {
 		p := Property{NIK: nik(i), District: districts[i%len(districts)], Name: fmt.Sprintf("Villa Bench %d", i),
 			NPWPD: fmt.Sprintf("P.2.%07d.%s", i, districts[i%len(districts)][2:4]), Bases: map[string]int64{}}
@@ -80,39 +95,95 @@ func New(n, bookings int, asOf time.Time) World {
 		kind := declares(i)
 		if kind != "none" {
 			for m, month := range w.Months {
-				count := int64(k / 12)
-				if m < k%12 {
-					count++
-				}
-				base := count * grossPerBooking(i)
+				base := int64(inMonth(k, m)) * grossPerBooking(i)
 				if kind == "payout" {
 					base = base * 85 / 100
 				}
 				p.Bases[month] = base
 			}
 		}
-		if k > 0 {
-			switch {
-			case wrongRegion(i):
-				w.Expect[compliance.WrongRegency]++
-			case kind == "none" && i%33 == 0:
-				// Paid abroad and declared nowhere: the offshore rule
-				// explains the months before the undeclared one does.
-				w.Expect[compliance.OffshorePayout]++
-			case kind == "none":
-				w.Expect[compliance.UndeclaredProperty]++
-			case kind == "payout":
-				w.Expect[compliance.NetInsteadOfGross]++
-			}
-		}
 		w.Properties = append(w.Properties, p)
+		if k == 0 {
+			continue
+		}
+		// The tax a rule finds is the region's rate on what each month
+		// leaves undeclared: for a listing in another region its whole
+		// gross, at that region's rate; else the gross less the base.
+		regency, undeclared := p.District[:4], func(month string, gross int64) int64 { return gross - p.Bases[month] }
+		var rule compliance.Rule
+		switch {
+		case wrongRegion(i):
+			rule = compliance.WrongRegency
+			regency = districts[(i+4)%len(districts)][:4]
+			undeclared = func(_ string, gross int64) int64 { return gross }
+		case kind == "none" && i%33 == 0:
+			// Paid abroad and declared nowhere: the offshore rule
+			// explains the months before the undeclared one does.
+			rule = compliance.OffshorePayout
+		case kind == "none":
+			rule = compliance.UndeclaredProperty
+		case kind == "payout":
+			rule = compliance.NetInsteadOfGross
+		default:
+			continue
+		}
+		w.plant(rule, w.shortfall(rates, regency, i, undeclared))
 	}
 	for j := range w.Hidden {
-		if w.perListing(n+j) > 0 {
-			w.Expect[compliance.UndeclaredProperty]++
+		i := n + j
+		if w.perListing(i) > 0 {
+			w.plant(compliance.UndeclaredProperty, w.shortfall(rates, districts[i%len(districts)][:4], i, func(_ string, gross int64) int64 { return gross }))
 		}
 	}
 	return w
+}
+
+// plant counts a planted case of rule whose tax is shortfall: in Expect
+// when it reaches MinShortfall, else in BelowThreshold.
+func (w World) plant(rule compliance.Rule, shortfall money.Amount) {
+	if shortfall >= w.MinShortfall {
+		w.Expect[rule]++
+	} else {
+		w.BelowThreshold[rule]++
+	}
+}
+
+// shortfall is the tax the rules estimate for listing i: per month, the
+// undeclared part of its gross at the rate in force in regency on the
+// month's last day, rounded down to the rupiah, summed over the months
+// (compliance's estimate; doc/compliance.md, "Estimates and sanctions").
+// A month whose rate is not known adds nothing, as in the rules.
+func (w World) shortfall(rates pbjt.Table, regency string, i int, undeclared func(month string, gross int64) int64) money.Amount {
+	k := w.perListing(i)
+	var sum money.Amount
+	for m, month := range w.Months {
+		gross := int64(inMonth(k, m)) * grossPerBooking(i)
+		u := undeclared(month, gross)
+		if u <= 0 {
+			continue
+		}
+		v, err := rates.Lookup(regency, w.first.AddDate(0, m+1, -1))
+		if err != nil || !v.Rate.Known() {
+			continue
+		}
+		tax, err := money.MulRat(money.Amount(u), int64(v.Rate.Value), 10000, money.DownToRupiah)
+		if err != nil {
+			// The generated amounts are far from overflowing.
+			panic(fmt.Sprintf("bench: tax on %d sen at %d bp: %v", u, v.Rate.Value, err))
+		}
+		sum += tax
+	}
+	return sum
+}
+
+// inMonth is how many of a listing's k bookings fall in month m of the
+// twelve: booking b is in month b % 12.
+func inMonth(k, m int) int {
+	c := k / 12
+	if m < k%12 {
+		c++
+	}
+	return c
 }
 
 // Listings is the number of listings: the properties' and the hidden
