@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/coretax/coretax/internal/audit"
@@ -220,42 +219,19 @@ func (s *EFakturStore) SaveUploadChunk(ctx context.Context, c efaktur.UploadChun
 	return u, err
 }
 
-// insertUploadRows inserts rows into table (with its column list) in
-// statements of up to 100 rows.
-func insertUploadRows(ctx context.Context, tx *sql.Tx, table string, rows [][]any) error {
-	for len(rows) > 0 {
-		n := min(len(rows), 100)
-		var b strings.Builder
-		args := make([]any, 0, n*len(rows[0]))
-		b.WriteString("INSERT INTO " + table + " VALUES ")
-		for i, r := range rows[:n] {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteByte('(')
-			for j, v := range r {
-				if j > 0 {
-					b.WriteString(", ")
-				}
-				args = append(args, v)
-				b.WriteString("$" + strconv.Itoa(len(args)))
-			}
-			b.WriteByte(')')
-		}
-		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
-			return fmt.Errorf("insert into %s: %w", table, err)
-		}
-		rows = rows[n:]
+// insertProblems inserts the problems ps of upload uploadID with
+// insertBatch.
+func insertProblems(ctx context.Context, tx *sql.Tx, uploadID int64, ps []efaktur.Problem) error {
+	const cols = 12
+	args := make([]any, 0, cols*len(ps))
+	for _, p := range ps {
+		args = append(args, uploadID, p.Invoice, p.Line, p.XMLLine, p.XMLColumn, p.Path, p.Field, p.Value, string(p.Rule), p.Message, p.Fix, p.Expected)
+	}
+	if err := insertBatch(ctx, tx, "INSERT INTO efaktur_upload_problems (upload_id, invoice, line, xml_line, xml_column, path, field, value, rule, message, fix, expected)",
+		cols, args, "", nil); err != nil {
+		return fmt.Errorf("insert into efaktur_upload_problems: %w", err)
 	}
 	return nil
-}
-
-func insertProblems(ctx context.Context, tx *sql.Tx, uploadID int64, ps []efaktur.Problem) error {
-	rows := make([][]any, len(ps))
-	for i, p := range ps {
-		rows[i] = []any{uploadID, p.Invoice, p.Line, p.XMLLine, p.XMLColumn, p.Path, p.Field, p.Value, string(p.Rule), p.Message, p.Fix, p.Expected}
-	}
-	return insertUploadRows(ctx, tx, "efaktur_upload_problems (upload_id, invoice, line, xml_line, xml_column, path, field, value, rule, message, fix, expected)", rows)
 }
 
 // FinishUpload implements efaktur.UploadStore.
