@@ -15,6 +15,8 @@
 package compliance
 
 import (
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/coretax/coretax/internal/money"
@@ -65,7 +67,7 @@ const (
 	EvidenceBooking     = "booking"     // a booking the taxpayer imported (pbjt_bookings.id)
 	EvidenceSlip        = "slip"        // a withholding slip (e-Bupot)
 	EvidenceProperty    = "property"    // a registered property (pbjt_properties.id)
-	EvidenceListing     = "listing"     // a third-party listing of a place (no id: source and listing id in the summary)
+	EvidenceListing     = "listing"     // a third-party listing of a place (no id of ours: Source and Ref name it)
 )
 
 // Evidence is one item a flag rests on, with a one-line summary an officer
@@ -74,10 +76,43 @@ const (
 type Evidence struct {
 	// Kind is one of the Evidence* constants.
 	Kind string
-	// ID is the item's id in its own table.
+	// ID is the item's id in its own table; zero for a listing, which
+	// has no row of its own, and for the line counting further records.
 	ID int64
+	// Source is who sent a listing or a third-party record: "Airbnb PJAP
+	// feed 01". Empty for the office's own items.
+	Source string
+	// Ref is the item's own identifier where it comes from: a listing's
+	// id on its platform, a third-party record's id in the sender's feed
+	// (source_record_id), a withholding slip's number.
+	Ref string
+	// Period is the tax month of the taxpayer's imported bookings the
+	// item totals ("2026-10"); ID is then the month's first booking.
+	Period string
 	// Summary is the one-line description.
 	Summary string
+}
+
+// Label names the item in a few words, for the badge before its summary:
+// "listing ABB-88213 on Airbnb PJAP feed 01", "record 41 (Airbnb PJAP
+// feed 01 AB-1001)", "bookings of 2026-10", "declaration 7". An item
+// nothing identifies (the line counting further records, or a listing
+// stored before listings kept their source and id) is named by its kind
+// alone, never by a zero id.
+func (e Evidence) Label() string {
+	switch {
+	case e.Kind == EvidenceListing && e.Ref != "":
+		return "listing " + e.Ref + " on " + e.Source
+	case e.Kind == EvidenceBooking && e.Period != "":
+		return "bookings of " + e.Period
+	case e.ID == 0 && e.Ref == "":
+		return e.Kind
+	case e.ID == 0:
+		return e.Kind + " " + strings.TrimSpace(e.Source+" "+e.Ref)
+	case e.Ref == "":
+		return e.Kind + " " + strconv.FormatInt(e.ID, 10)
+	}
+	return e.Kind + " " + strconv.FormatInt(e.ID, 10) + " (" + strings.TrimSpace(e.Source+" "+e.Ref) + ")"
 }
 
 // The statuses of a flag.

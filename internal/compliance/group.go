@@ -315,5 +315,5 @@ func listingSummary(l *Listing) Evidence {
 	if l.NPWPD != "" {
 		fmt.Fprintf(&b, ", NPWPD %s", l.NPWPD)
 	}
-	return Evidence{Kind: EvidenceListing, Summary: strings.TrimSpace(b.String())}
+	return Evidence{Kind: EvidenceListing, Source: l.Source, Ref: l.ID, Summary: strings.TrimSpace(b.String())}
 }

@@ -95,6 +95,12 @@ func (r Record) Offshore() bool { return r.PayoutCountry != "" && r.PayoutCountr
 // the listing id.
 func (r Record) ListingKey() string { return "listing:" + r.Source + ":" + r.ListingID }
 
+// Evidence is the record as an item of a flag's evidence: our id, the
+// sender and the sender's own id of the record, and its summary.
+func (r Record) Evidence() Evidence {
+	return Evidence{Kind: EvidenceRecord, ID: r.ID, Source: r.Source, Ref: r.FeedID, Summary: r.Summary()}
+}
+
 // Summary is the one-line description of the record used as evidence.
 func (r Record) Summary() string {
 	if r.Kind == KindExpenseClaim {

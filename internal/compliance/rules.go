@@ -579,7 +579,7 @@ func (e env) fees(c Claimant) (*Flag, error) {
 		gaps[k.period] += gap
 		for _, r := range claimIDs[k] {
 			if len(ev) < e.cfg.MaxEvidence {
-				ev = append(ev, Evidence{Kind: EvidenceRecord, ID: r.ID, Summary: r.Summary()})
+				ev = append(ev, r.Evidence())
 			}
 		}
 		if !slices.Contains(payees, k.payee) {
@@ -607,7 +607,7 @@ func (e env) fees(c Claimant) (*Flag, error) {
 	}
 	for _, s := range c.Slips {
 		if slices.Contains(payees, s.RecipientTIN) && len(ev) < 2*e.cfg.MaxEvidence {
-			ev = append(ev, Evidence{Kind: EvidenceSlip, ID: s.ID, Summary: s.Summary()})
+			ev = append(ev, Evidence{Kind: EvidenceSlip, ID: s.ID, Ref: s.Number, Summary: s.Summary()})
 		}
 	}
 	f.Evidence = ev

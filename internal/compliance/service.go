@@ -649,14 +649,14 @@ func (e env) complete(ctx context.Context, store Store, flags []*Flag) error {
 			hostIDs = append(hostIDs, f.NPWP)
 		}
 	}
-	summaries := map[int64]string{}
+	records := map[int64]Evidence{}
 	for start := 0; start < len(ids); start += 500 {
 		recs, err := store.Records(ctx, ids[start:min(start+500, len(ids))])
 		if err != nil {
 			return fmt.Errorf("read evidence records: %w", err)
 		}
 		for _, r := range recs {
-			summaries[r.ID] = r.Summary()
+			records[r.ID] = r.Evidence()
 		}
 	}
 	holders := map[string]Holder{}
@@ -671,8 +671,10 @@ func (e env) complete(ctx context.Context, store Store, flags []*Flag) error {
 	}
 	for _, f := range flags {
 		for i := range f.Evidence {
-			if ev := &f.Evidence[i]; ev.Kind == EvidenceRecord && ev.Summary == "" {
-				ev.Summary = summaries[ev.ID]
+			if ev := &f.Evidence[i]; ev.Kind == EvidenceRecord && ev.ID != 0 && ev.Summary == "" {
+				if r, ok := records[ev.ID]; ok {
+					*ev = r
+				}
 			}
 		}
 		if h, ok := holders[f.NPWP]; ok && f.TaxpayerID == 0 {
@@ -684,7 +686,7 @@ func (e env) complete(ctx context.Context, store Store, flags []*Flag) error {
 				return fmt.Errorf("read the bookings of property %d: %w", f.PropertyID, err)
 			}
 			for _, bm := range bms {
-				f.Evidence = append(f.Evidence, Evidence{Kind: EvidenceBooking, ID: bm.FirstID, Summary: fmt.Sprintf("%d bookings the taxpayer imported for %s: gross %s, payout %s",
+				f.Evidence = append(f.Evidence, Evidence{Kind: EvidenceBooking, ID: bm.FirstID, Period: bm.Period, Summary: fmt.Sprintf("%d bookings the taxpayer imported for %s: gross %s, payout %s",
 					bm.Bookings, bm.Period, bm.Gross.Display(), bm.Payout.Display())})
 			}
 		}

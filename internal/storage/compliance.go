@@ -594,6 +594,9 @@ func (s *ComplianceStore) Runs(ctx context.Context, limit int) ([]compliance.Run
 type evidenceJSON struct {
 	Kind    string `json:"kind"`
 	ID      int64  `json:"id,omitempty"`
+	Source  string `json:"source,omitempty"`
+	Ref     string `json:"ref,omitempty"`
+	Period  string `json:"period,omitempty"`
 	Summary string `json:"summary"`
 }
 
@@ -616,7 +619,7 @@ func (s *ComplianceStore) SaveFlags(ctx context.Context, runID int64, flags []*c
 		for _, f := range flags {
 			ev := make([]evidenceJSON, len(f.Evidence))
 			for i, e := range f.Evidence {
-				ev[i] = evidenceJSON{e.Kind, e.ID, e.Summary}
+				ev[i] = evidenceJSON{Kind: e.Kind, ID: e.ID, Source: e.Source, Ref: e.Ref, Period: e.Period, Summary: e.Summary}
 			}
 			ps := make([]periodJSON, len(f.Periods))
 			for i, p := range f.Periods {
@@ -687,7 +690,7 @@ func scanFlag(row scanner) (compliance.Flag, error) {
 		return f, fmt.Errorf("flag %d evidence: %w", f.ID, err)
 	}
 	for _, e := range ev {
-		f.Evidence = append(f.Evidence, compliance.Evidence{Kind: e.Kind, ID: e.ID, Summary: e.Summary})
+		f.Evidence = append(f.Evidence, compliance.Evidence{Kind: e.Kind, ID: e.ID, Source: e.Source, Ref: e.Ref, Period: e.Period, Summary: e.Summary})
 	}
 	var ps []periodJSON
 	if err := json.Unmarshal([]byte(psb), &ps); err != nil {

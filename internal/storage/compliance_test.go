@@ -100,7 +100,9 @@ func TestComplianceFlags(t *testing.T) {
 		flag := func(rule compliance.Rule, subject string) *compliance.Flag {
 			return &compliance.Flag{Rule: rule, Subject: subject, Regency: "5103", PeriodFrom: "2026-08", PeriodTo: "2026-10", Confidence: 85,
 				Shortfall: 31_000_000 * money.Rupiah, PenaltyVoluntary: 1_364_000 * money.Rupiah, PenaltyAudit: 9_114_000 * money.Rupiah,
-				Evidence:    []compliance.Evidence{{Kind: compliance.EvidenceRecord, ID: 4, Summary: "record 4"}, {Kind: compliance.EvidenceRecord, Summary: "and 3 more"}},
+				Evidence: []compliance.Evidence{{Kind: compliance.EvidenceListing, Source: "Airbnb PJAP feed 01", Ref: "ABB-88213", Summary: "listing ABB-88213"},
+					{Kind: compliance.EvidenceRecord, ID: 4, Source: "Airbnb PJAP feed 01", Ref: "AB-1001", Summary: "record 4"}, {Kind: compliance.EvidenceRecord, Summary: "and 3 more"},
+					{Kind: compliance.EvidenceBooking, ID: 9, Period: "2026-10", Summary: "3 bookings"}},
 				Periods:     []compliance.PeriodEstimate{{Period: "2026-08", ThirdPartyGross: 146_000_000 * money.Rupiah, Rate: 1000, Shortfall: 14_600_000 * money.Rupiah, Months: 3}},
 				Explanation: "undeclared", CreatedAt: at}
 		}
