@@ -245,9 +245,11 @@ func statusOf(err error) int {
 
 func caseURL(id int64) string { return "/officer/compliance/cases/" + strconv.FormatInt(id, 10) }
 
+// evidenceView is one item of a flag's evidence: Label names it (a
+// listing by its source and its id there, a record by ours and the
+// sender's, the bookings by their month) and Summary describes it.
 type evidenceView struct {
-	Kind, Summary string
-	ID            int64
+	Label, Summary string
 }
 
 type periodView struct {
@@ -281,7 +283,7 @@ func flagViewOf(f compliance.Flag) flagView {
 		v.Expected = e.Display()
 	}
 	for _, e := range f.Evidence {
-		v.Evidence = append(v.Evidence, evidenceView{Kind: e.Kind, ID: e.ID, Summary: e.Summary})
+		v.Evidence = append(v.Evidence, evidenceView{Label: e.Label(), Summary: e.Summary})
 	}
 	for _, p := range f.Periods {
 		v.PeriodRows = append(v.PeriodRows, periodView{Period: p.Period, ThirdParty: p.ThirdPartyGross.Display(), Declared: p.Declared.Display(),

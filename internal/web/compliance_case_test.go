@@ -9,6 +9,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -62,6 +63,17 @@ func TestCompliancePages(t *testing.T) {
 	want(t, risks, http.StatusOK, "Open a case", fmt.Sprintf(`<a href="/officer/compliance/cases/%d">case %d</a>`, id, id))
 	want(t, s.get("/officer/compliance/cases?status=letter_sent"), http.StatusOK, w.Compliance.NetOwner.Name)
 	want(t, s.get(fmt.Sprintf("/officer/compliance/evidence?subject=taxpayer:%d", w.Compliance.NetOwner.ID)), http.StatusOK, "Evidence", "record", "The taxpayer's PBJT declarations", "Every revision, by property and month")
+	// A place's evidence names each listing by its source and its id
+	// there, and each record by the sender's id too, never by a zero id.
+	place := s.get("/officer/compliance/evidence?" + url.Values{"subject": {demo.UndeclaredSubject}}.Encode())
+	want(t, place, http.StatusOK,
+		`<span class="badge">listing ABB-88213 on Airbnb PJAP feed 01</span> listing ABB-88213 &#34;Villa Batu Bolong`,
+		`<span class="badge">listing BDC-1201955 on Booking.com feed BALI-7</span> listing BDC-1201955`,
+		`(Airbnb PJAP feed 01 HMC2026-0801)</span> Airbnb PJAP feed 01 record HMC2026-0801:`,
+		`(Booking.com feed BALI-7 4471902213)</span>`)
+	if zero := regexp.MustCompile(`class="badge">[a-z]+ 0<`).FindString(place.body); zero != "" {
+		t.Errorf("the evidence page names an item by a zero id: %s", zero)
+	}
 	casePage := s.get(fmt.Sprintf("/officer/compliance/cases/%d", id))
 	want(t, casePage, http.StatusOK, w.Case.Letter.Number, "Record a reply received on paper", "Close the case")
 
