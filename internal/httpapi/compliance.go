@@ -346,6 +346,10 @@ func (s *server) complianceRun(w http.ResponseWriter, r *http.Request) error {
 type evidenceJSON struct {
 	Kind    string `json:"kind"`
 	ID      int64  `json:"id,omitempty"`
+	Source  string `json:"source,omitempty"`
+	Ref     string `json:"ref,omitempty"`
+	Period  string `json:"period,omitempty"`
+	Label   string `json:"label"`
 	Summary string `json:"summary"`
 }
 
@@ -391,7 +395,7 @@ func flagJSON(f compliance.Flag, detail bool) flagJSONOut {
 	if detail {
 		out.Evidence = []evidenceJSON{}
 		for _, e := range f.Evidence {
-			out.Evidence = append(out.Evidence, evidenceJSON{e.Kind, e.ID, e.Summary})
+			out.Evidence = append(out.Evidence, evidenceJSON{Kind: e.Kind, ID: e.ID, Source: e.Source, Ref: e.Ref, Period: e.Period, Label: e.Label(), Summary: e.Summary})
 		}
 		out.Periods = []flagPeriodJSON{}
 		for _, p := range f.Periods {

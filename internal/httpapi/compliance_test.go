@@ -148,6 +148,10 @@ func TestComplianceRoutes(t *testing.T) {
 		Subject  string `json:"subject"`
 		Evidence []struct {
 			Kind    string `json:"kind"`
+			ID      int64  `json:"id"`
+			Source  string `json:"source"`
+			Ref     string `json:"ref"`
+			Label   string `json:"label"`
 			Summary string `json:"summary"`
 		} `json:"evidence"`
 		Periods []struct {
@@ -157,6 +161,20 @@ func TestComplianceRoutes(t *testing.T) {
 	get("/api/v1/compliance/flags/"+strconv.FormatInt(first.ID, 10), http.StatusOK, &flag)
 	if len(flag.Evidence) == 0 || flag.Evidence[0].Summary == "" || len(flag.Periods) == 0 {
 		t.Errorf("flag = %+v", flag)
+	}
+	// Third-party items are named by their sender and the sender's id.
+	named := 0
+	for _, e := range flag.Evidence {
+		thirdParty := e.Kind == compliance.EvidenceListing || e.Kind == compliance.EvidenceRecord && e.ID != 0
+		if thirdParty && (e.Source == "" || e.Ref == "" || !strings.Contains(e.Label, e.Ref)) {
+			t.Errorf("evidence %+v lacks its source, its id at the source or a label naming it", e)
+		}
+		if thirdParty {
+			named++
+		}
+	}
+	if named == 0 {
+		t.Errorf("flag %s has no third-party evidence: %+v", flag.Subject, flag.Evidence)
 	}
 	get("/api/v1/compliance/flags?rule=bogus", http.StatusUnprocessableEntity, nil)
 	get("/api/v1/compliance/flags/999", http.StatusNotFound, nil)
