@@ -169,7 +169,7 @@ func insertFaktur(ctx context.Context, tx *sql.Tx, f *efaktur.Faktur) error {
 // insertNumbered inserts the numbered fakturs fs with multi-row INSERTs
 // and sets their IDs, matched by number (unique), not by the order of
 // the rows returned.
-func insertNumbered(ctx context.Context, tx *sql.Tx, fs []*efaktur.Faktur) error {
+func insertNumbered(ctx context.Context, bt bulkTx, fs []*efaktur.Faktur) error {
 	byNumber := make(map[string]*efaktur.Faktur, len(fs))
 	args := make([]any, 0, fakturCols*len(fs))
 	for _, f := range fs {
@@ -180,7 +180,7 @@ func insertNumbered(ctx context.Context, tx *sql.Tx, fs []*efaktur.Faktur) error
 		}
 	}
 	got := 0
-	err := insertBatch(ctx, tx, fakturInsert, fakturCols, args, ` RETURNING id, number`, func(rows *sql.Rows) error {
+	err := insertBatch(ctx, bt, fakturInsert, fakturCols, args, ` RETURNING id, number`, func(rows *sql.Rows) error {
 		var id int64
 		var number string
 		if err := rows.Scan(&id, &number); err != nil {
@@ -402,9 +402,9 @@ func approveFakturs(ctx context.Context, bt bulkTx, fs []*efaktur.Faktur, sign e
 	if len(fresh) > 0 {
 		insert := insertNumbered
 		if bt.copies() {
-			insert = func(ctx context.Context, _ *sql.Tx, fs []*efaktur.Faktur) error { return copyNumbered(ctx, bt, fs) }
+			insert = copyNumbered
 		}
-		if err := insert(ctx, tx, fresh); err != nil {
+		if err := insert(ctx, bt, fresh); err != nil {
 			if isUniqueViolation(err) {
 				return errs.Errorf(errs.Conflict, "a faktur number of %s is taken; approve again", numberRange(fresh))
 			}

@@ -23,6 +23,13 @@ type bulkTx struct {
 	// conn is the connection of Tx on PostgreSQL; nil on SQLite, which
 	// has no COPY.
 	conn *sql.Conn
+	// positional: the multi-row INSERTs' placeholders are written as
+	// bare ?, bound by position (SQLite). SQLite binds a $N placeholder
+	// by looking its name up in the statement's list of names, once per
+	// parameter on every run, which costs a statement of a few hundred
+	// parameters more than its rows; a bulkTx without it writes $N,
+	// which both databases read.
+	positional bool
 }
 
 // copies reports whether bt writes rows with COPY.
@@ -33,7 +40,7 @@ func (bt bulkTx) copies() bool { return bt.conn != nil }
 // on it.
 func (db *DB) inBulkTx(ctx context.Context, fn func(bt bulkTx) error) (err error) {
 	if db.dialect != Postgres {
-		return db.inTx(ctx, func(tx *sql.Tx) error { return fn(bulkTx{Tx: tx}) })
+		return db.inTx(ctx, func(tx *sql.Tx) error { return fn(bulkTx{Tx: tx, positional: true}) })
 	}
 	conn, err := db.db.Conn(ctx)
 	if err != nil {
@@ -70,7 +77,7 @@ func (bt bulkTx) insert(ctx context.Context, table string, cols []string, args [
 		return fmt.Errorf("insert into %s: %d values for rows of %d columns", table, len(args), len(cols))
 	}
 	if !bt.copies() {
-		return insertBatch(ctx, bt.Tx, "INSERT INTO "+table+" ("+strings.Join(cols, ", ")+")", len(cols), args, "", nil)
+		return insertBatch(ctx, bt, "INSERT INTO "+table+" ("+strings.Join(cols, ", ")+")", len(cols), args, "", nil)
 	}
 	n := len(cols)
 	rows := make([][]any, len(args)/n)

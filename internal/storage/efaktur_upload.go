@@ -205,7 +205,7 @@ func (s *EFakturStore) SaveUploadChunk(ctx context.Context, c efaktur.UploadChun
 		if err := bt.insert(ctx, "efaktur_upload_items", []string{"upload_id", "idx", "faktur_id"}, items); err != nil {
 			return fmt.Errorf("insert the items of upload %d: %w", c.UploadID, err)
 		}
-		if err := insertProblems(ctx, tx, c.UploadID, c.Problems); err != nil {
+		if err := insertProblems(ctx, bt, c.UploadID, c.Problems); err != nil {
 			return err
 		}
 		var err error
@@ -221,13 +221,13 @@ func (s *EFakturStore) SaveUploadChunk(ctx context.Context, c efaktur.UploadChun
 
 // insertProblems inserts the problems ps of upload uploadID with
 // insertBatch.
-func insertProblems(ctx context.Context, tx *sql.Tx, uploadID int64, ps []efaktur.Problem) error {
+func insertProblems(ctx context.Context, bt bulkTx, uploadID int64, ps []efaktur.Problem) error {
 	const cols = 12
 	args := make([]any, 0, cols*len(ps))
 	for _, p := range ps {
 		args = append(args, uploadID, p.Invoice, p.Line, p.XMLLine, p.XMLColumn, p.Path, p.Field, p.Value, string(p.Rule), p.Message, p.Fix, p.Expected)
 	}
-	if err := insertBatch(ctx, tx, "INSERT INTO efaktur_upload_problems (upload_id, invoice, line, xml_line, xml_column, path, field, value, rule, message, fix, expected)",
+	if err := insertBatch(ctx, bt, "INSERT INTO efaktur_upload_problems (upload_id, invoice, line, xml_line, xml_column, path, field, value, rule, message, fix, expected)",
 		cols, args, "", nil); err != nil {
 		return fmt.Errorf("insert into efaktur_upload_problems: %w", err)
 	}
@@ -238,7 +238,7 @@ func insertProblems(ctx context.Context, tx *sql.Tx, uploadID int64, ps []efaktu
 func (s *EFakturStore) FinishUpload(ctx context.Context, u efaktur.Upload, at time.Time, problems []efaktur.Problem, ev audit.Entry) (efaktur.Upload, error) {
 	var out efaktur.Upload
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		if err := insertProblems(ctx, tx, u.ID, problems); err != nil {
+		if err := insertProblems(ctx, bulkTx{Tx: tx}, u.ID, problems); err != nil {
 			return err
 		}
 		retry := 0

@@ -279,7 +279,7 @@ func insertSignatures(ctx context.Context, bt bulkTx, sigs []signing.Signature, 
 		args = signatureRow(args, sig)
 	}
 	got := 0
-	err := insertBatch(ctx, bt.Tx, "INSERT INTO signatures ("+strings.Join(signatureCols, ", ")+")",
+	err := insertBatch(ctx, bt, "INSERT INTO signatures ("+strings.Join(signatureCols, ", ")+")",
 		len(signatureCols), args, ` RETURNING id, public_id`, func(rows *sql.Rows) error {
 			var id int64
 			var pub string

@@ -195,13 +195,14 @@ const statementParams = 500
 // statement of a few hundred parameters costs SQLite far more than
 // running it (a third of an upload's CPU when each part was parsed
 // anew), and PostgreSQL plans it once.
-func insertBatch(ctx context.Context, tx *sql.Tx, head string, cols int, args []any, tail string, scan func(*sql.Rows) error) error {
+func insertBatch(ctx context.Context, bt bulkTx, head string, cols int, args []any, tail string, scan func(*sql.Rows) error) error {
+	tx := bt.Tx
 	per := max(1, statementParams/cols)
 	full := per * cols
 	var stmt *sql.Stmt
 	if len(args)/full >= 2 {
 		var err error
-		if stmt, err = tx.PrepareContext(ctx, valuesSQL(head, cols, full, tail)); err != nil {
+		if stmt, err = tx.PrepareContext(ctx, valuesSQL(head, cols, full, tail, bt.positional)); err != nil {
 			return err
 		}
 		defer stmt.Close()
@@ -213,7 +214,7 @@ func insertBatch(ctx context.Context, tx *sql.Tx, head string, cols int, args []
 			if stmt != nil && len(part) == full {
 				_, err = stmt.ExecContext(ctx, part...)
 			} else {
-				_, err = tx.ExecContext(ctx, valuesSQL(head, cols, len(part), tail), part...)
+				_, err = tx.ExecContext(ctx, valuesSQL(head, cols, len(part), tail, bt.positional), part...)
 			}
 			if err != nil {
 				return err
@@ -225,7 +226,7 @@ func insertBatch(ctx context.Context, tx *sql.Tx, head string, cols int, args []
 		if stmt != nil && len(part) == full {
 			rows, err = stmt.QueryContext(ctx, part...)
 		} else {
-			rows, err = tx.QueryContext(ctx, valuesSQL(head, cols, len(part), tail), part...)
+			rows, err = tx.QueryContext(ctx, valuesSQL(head, cols, len(part), tail, bt.positional), part...)
 		}
 		if err != nil {
 			return err
@@ -248,8 +249,8 @@ func insertBatch(ctx context.Context, tx *sql.Tx, head string, cols int, args []
 }
 
 // valuesSQL returns head VALUES ($1, …), (…) tail for n parameters, cols
-// a row.
-func valuesSQL(head string, cols, n int, tail string) string {
+// a row; with positional, the placeholders are bare ? (SQLite).
+func valuesSQL(head string, cols, n int, tail string, positional bool) string {
 	var b strings.Builder
 	b.Grow(len(head) + len(tail) + n*6)
 	b.WriteString(head)
@@ -262,6 +263,10 @@ func valuesSQL(head string, cols, n int, tail string) string {
 			b.WriteString("), (")
 		default:
 			b.WriteString(", ")
+		}
+		if positional {
+			b.WriteString("?")
+			continue
 		}
 		b.WriteString("$")
 		b.WriteString(strconv.Itoa(i + 1))
