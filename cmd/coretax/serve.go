@@ -137,8 +137,10 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	logger.Info("database ready", "database", db.String())
 
 	// The outbox worker runs until the server stops; messages it was
-	// sending go back to the outbox for the next start.
+	// sending go back to the outbox for the next start. Every commit that
+	// stores messages wakes it; its poll finds those of other processes.
 	outbox := notify.NewWorker(db.Outbox(), workerCfg)
+	db.Outbox().WakeOnCommit(outbox.Kick)
 	workerCtx, stopWorker := context.WithCancel(ctx)
 	workerDone := make(chan struct{})
 	go func() { defer close(workerDone); outbox.Run(workerCtx) }()

@@ -22,7 +22,8 @@ type WorkerConfig struct {
 	// channel they control.
 	After func(time.Duration) <-chan time.Time
 	// Poll is the time between looks for due messages when nothing
-	// kicks the worker; 5 s by default.
+	// kicks the worker: the fallback for messages committed by another
+	// process, and for retries falling due; 5 s by default.
 	Poll time.Duration
 	// Lease is how long a claimed message belongs to the worker that
 	// claimed it; when it expires unfinished, another worker takes the
@@ -82,8 +83,12 @@ func NewWorker(store Store, cfg WorkerConfig) *Worker {
 }
 
 // Kick wakes the worker to deliver due messages now rather than at the
-// next poll: call it after committing a message that should go out at
-// once, such as a one-time code. It never blocks.
+// next poll. The outbox store calls it after every commit that stored
+// messages (storage.OutboxStore.WakeOnCommit), so that a message goes
+// out as soon as the change that caused it is committed; the poll remains
+// for messages committed by other processes. It never blocks: kicks that
+// arrive while the worker is busy or already kicked are merged into one
+// more pass over the outbox.
 func (w *Worker) Kick() {
 	select {
 	case w.kick <- struct{}{}:

@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -45,6 +46,9 @@ type DB struct {
 	dialect Dialect
 	// where describes the database for logs without credentials.
 	where string
+	// outboxWake is called after a commit that stored outbox messages
+	// (OutboxStore.WakeOnCommit); nil for none.
+	outboxWake atomic.Pointer[func()]
 }
 
 // SQLiteFile is the name of the embedded database inside the data
@@ -149,12 +153,16 @@ func (db *DB) Close() error { return db.db.Close() }
 func (db *DB) SQL() *sql.DB { return db.db }
 
 // inTx runs fn in a transaction and commits it, or rolls back when fn
-// fails. Errors from the driver are translated by translate.
+// fails. Errors from the driver are translated by translate. After a
+// commit of a transaction that stored outbox messages it wakes the outbox
+// worker (db.committed).
 func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 	tx, err := db.db.BeginTx(ctx, nil)
 	if err != nil {
 		return translate(fmt.Errorf("begin transaction: %w", err))
 	}
+	// Forget whether a transaction that did not commit stored messages.
+	defer enqueuedIn.Delete(tx)
 	defer func() {
 		if err != nil {
 			if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
@@ -168,6 +176,7 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 	if err := tx.Commit(); err != nil {
 		return translate(fmt.Errorf("commit: %w", err))
 	}
+	db.committed(tx)
 	return nil
 }
 

@@ -20,6 +20,21 @@ func (db *DB) Outbox() *OutboxStore { return &OutboxStore{db: db} }
 
 var _ notify.Store = (*OutboxStore)(nil)
 
+// WakeOnCommit has wake called after every commit of a transaction that
+// stored outbox messages, so that a worker in this process delivers them
+// at once instead of at its next poll: pass notify.Worker.Kick. wake runs
+// in the committing goroutine after the commit has succeeded, never for a
+// transaction that rolled back, and must not block. Messages committed by
+// another process sharing the database do not call it; the worker's poll
+// finds those. A later call replaces wake; nil removes it.
+func (s *OutboxStore) WakeOnCommit(wake func()) {
+	if wake == nil {
+		s.db.outboxWake.Store(nil)
+		return
+	}
+	s.db.outboxWake.Store(&wake)
+}
+
 const outboxColumns = `id, channel, recipient, subject, body, purpose, taxpayer_id, account_id, status,
 	attempts, last_error, created_at, next_at, sent_at`
 

@@ -4,14 +4,25 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sync"
 
 	"github.com/coretax/coretax/internal/notify"
 )
+
+// enqueuedIn is the set of open transactions (*sql.Tx) that have stored an
+// outbox message. insertOutbox adds its transaction; inTx removes it when
+// the transaction ends and, when it has committed, wakes the outbox worker
+// (OutboxStore.WakeOnCommit). The set lives beside insertOutbox rather than
+// in the DB because insertOutbox sees only the transaction.
+var enqueuedIn sync.Map
 
 // insertOutbox stores a message in the outbox inside tx, the transaction
 // of the event that caused it, so that the message exists exactly when
 // the event does. It returns the message's ID. An empty Status means
 // Pending; a zero NextAt means due at CreatedAt.
+//
+// tx must be a transaction of inTx, whose commit wakes the outbox worker
+// and whose end forgets the mark.
 func insertOutbox(ctx context.Context, tx *sql.Tx, m notify.Message) (int64, error) {
 	if m.Status == "" {
 		m.Status = notify.Pending
@@ -28,7 +39,19 @@ func insertOutbox(ctx context.Context, tx *sql.Tx, m notify.Message) (int64, err
 	if err != nil {
 		return 0, fmt.Errorf("insert outbox message: %w", err)
 	}
+	enqueuedIn.Store(tx, struct{}{})
 	return id, nil
+}
+
+// committed is called by inTx once tx has committed: when tx stored
+// outbox messages, it wakes the worker.
+func (db *DB) committed(tx *sql.Tx) {
+	if _, stored := enqueuedIn.LoadAndDelete(tx); !stored {
+		return
+	}
+	if wake := db.outboxWake.Load(); wake != nil {
+		(*wake)()
+	}
 }
 
 // nullID stores 0 as NULL.
