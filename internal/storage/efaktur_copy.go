@@ -51,6 +51,9 @@ func (db *DB) inBulkTx(ctx context.Context, fn func(bt bulkTx) error) (err error
 	if err != nil {
 		return translate(fmt.Errorf("begin transaction: %w", err))
 	}
+	// As inTx: a committed transaction that stored outbox messages wakes
+	// the worker, and one that did not commit is forgotten.
+	defer enqueuedIn.Delete(tx)
 	defer func() {
 		if err != nil {
 			if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
@@ -64,6 +67,7 @@ func (db *DB) inBulkTx(ctx context.Context, fn func(bt bulkTx) error) (err error
 	if err := tx.Commit(); err != nil {
 		return translate(fmt.Errorf("commit: %w", err))
 	}
+	db.committed(tx)
 	return nil
 }
 

@@ -21,8 +21,8 @@ var enqueuedIn sync.Map
 // the event does. It returns the message's ID. An empty Status means
 // Pending; a zero NextAt means due at CreatedAt.
 //
-// tx must be a transaction of inTx, whose commit wakes the outbox worker
-// and whose end forgets the mark.
+// tx must be a transaction of inTx or inBulkTx, whose commit wakes the
+// outbox worker and whose end forgets the mark.
 func insertOutbox(ctx context.Context, tx *sql.Tx, m notify.Message) (int64, error) {
 	if m.Status == "" {
 		m.Status = notify.Pending
@@ -43,7 +43,7 @@ func insertOutbox(ctx context.Context, tx *sql.Tx, m notify.Message) (int64, err
 	return id, nil
 }
 
-// committed is called by inTx once tx has committed: when tx stored
+// committed is called by inTx and inBulkTx once tx has committed: when tx stored
 // outbox messages, it wakes the worker.
 func (db *DB) committed(tx *sql.Tx) {
 	if _, stored := enqueuedIn.LoadAndDelete(tx); !stored {
