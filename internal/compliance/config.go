@@ -7,7 +7,10 @@ import (
 )
 
 // Config holds the thresholds of the rules (doc/compliance.md gives each
-// one's reason). Zero fields take the defaults of DefaultConfig.
+// one's reason). Zero fields take the defaults of DefaultConfig. The
+// configuration a Service is built with is the shipped version; officers
+// add dated versions of every field but ChunkSize (thresholds.go), and a
+// run uses the version in force on its day.
 type Config struct {
 	// WindowMonths is how many tax months before the run's month the
 	// rules look at: 24, the longest interest runs (local-tax-bali.md §3

@@ -26,6 +26,7 @@ const (
 	ActRun       actor.Action = "compliance.run"       // start the matching job, see its runs
 	ActFlags     actor.Action = "compliance.flags"     // read flags and their evidence
 	ActSelfCheck actor.Action = "compliance.selfcheck" // run the rules on one taxpayer's own data
+	ActConfigure actor.Action = "compliance.configure" // read and add versions of the thresholds
 )
 
 // AccessRules returns the access rules of the compliance engine, to be merged
@@ -41,6 +42,7 @@ func AccessRules() roles.Rules {
 		ActRun:       {Need: roles.OfficerOnly, Officer: roles.OfficerCompliance, What: "run the compliance matching job"},
 		ActFlags:     {Need: roles.OfficerOnly, Officer: roles.OfficerCompliance, What: "read compliance flags and their evidence"},
 		ActSelfCheck: {Need: roles.Related, Officer: roles.OfficerCompliance, What: "see what the tax office's checks find on this taxpayer's data"},
+		ActConfigure: {Need: roles.OfficerOnly, Officer: roles.OfficerCompliance, What: "read and add dated versions of the compliance thresholds"},
 	}
 }
 
@@ -89,6 +91,11 @@ type Run struct {
 	FlagsRaised           int64
 	FlagsSuperseded       int64
 	Error                 string
+	// Thresholds is the version of the thresholds the run used, in force
+	// on the day it was queued (its From, zero for the shipped defaults,
+	// and its Config). Runs from before the thresholds were recorded have
+	// a zero Config.
+	Thresholds Thresholds
 }
 
 // BookingCursor is the position after which the next chunk of booking
@@ -163,7 +170,13 @@ type Store interface {
 	// Analyze refreshes the database's statistics of the tables a run
 	// reads, so that a run after a large delivery reads by index.
 	Analyze(ctx context.Context) error
-	// CreateRun stores a queued run and sets its ID.
+	// ThresholdVersions returns the stored versions of the thresholds,
+	// oldest first.
+	ThresholdVersions(ctx context.Context) ([]Thresholds, error)
+	// AddThresholds stores a version; a Conflict when a stored version
+	// has the same first day.
+	AddThresholds(ctx context.Context, t Thresholds, e audit.Entry) error
+	// CreateRun stores a queued run with its thresholds and sets its ID.
 	CreateRun(ctx context.Context, r *Run, e audit.Entry) error
 	// UpdateRun writes the run's state and counters.
 	UpdateRun(ctx context.Context, r Run) error
@@ -363,8 +376,13 @@ func (s *Service) queue(ctx context.Context) (Run, error) {
 	if s.running != 0 {
 		return Run{}, errs.Errorf(errs.Conflict, "run %d is in progress; wait for it to finish", s.running)
 	}
-	r := Run{Status: RunQueued, StartedBy: actor.From(ctx).String(), CreatedAt: s.now().UTC()}
-	if err := s.store.CreateRun(ctx, &r, s.entry(ctx, 0, "compliance.run", "queued the matching job")); err != nil {
+	now := s.now()
+	th, err := s.thresholdsOn(ctx, calendar(now))
+	if err != nil {
+		return Run{}, err
+	}
+	r := Run{Status: RunQueued, StartedBy: actor.From(ctx).String(), CreatedAt: now.UTC(), Thresholds: Thresholds{From: th.From, Config: th.Config}}
+	if err := s.store.CreateRun(ctx, &r, s.entry(ctx, 0, "compliance.run", "queued the matching job with "+thresholdsName(th))); err != nil {
 		return Run{}, fmt.Errorf("queue a run: %w", err)
 	}
 	s.running = r.ID
@@ -416,7 +434,7 @@ func (s *Service) match(ctx context.Context, r *Run) error {
 	if err := s.store.Analyze(ctx); err != nil {
 		return fmt.Errorf("refresh statistics: %w", err)
 	}
-	e := newEnv(s.cfg, table, calendar(s.now()))
+	e := newEnv(s.configOf(r.Thresholds), table, calendar(r.CreatedAt))
 	ix := NewIndex()
 	if err := s.store.Properties(ctx, 0, func(p Property) error { ix.Add(p); return nil }); err != nil {
 		return fmt.Errorf("read the properties: %w", err)
@@ -804,7 +822,11 @@ func (s *Service) SelfCheck(ctx context.Context, npwp string) (SelfCheck, error)
 	if err != nil {
 		return SelfCheck{}, err
 	}
-	e := newEnv(s.cfg, table, calendar(s.now()))
+	th, err := s.thresholdsOn(ctx, calendar(s.now()))
+	if err != nil {
+		return SelfCheck{}, err
+	}
+	e := newEnv(s.configOf(th), table, calendar(s.now()))
 	out := SelfCheck{NPWP: string(t.NPWP), AsOf: e.asOf, From: e.from, To: e.to}
 	ix := NewIndex()
 	var npwpds, districts []string

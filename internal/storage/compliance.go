@@ -529,12 +529,17 @@ func (s *ComplianceStore) Analyze(ctx context.Context) error {
 	return translate(err)
 }
 
-const runCols = "id, status, started_by, created_at, started_at, finished_at, records_read, listings, flags_raised, flags_superseded, error"
+const runCols = "id, status, started_by, created_at, started_at, finished_at, records_read, listings, flags_raised, flags_superseded, error, config, config_from"
 
 func scanRun(row scanner) (compliance.Run, error) {
 	var r compliance.Run
-	err := row.Scan(&r.ID, &r.Status, &r.StartedBy, utc{&r.CreatedAt}, nullTime{&r.StartedAt}, nullTime{&r.FinishedAt}, &r.RecordsRead, &r.Listings, &r.FlagsRaised, &r.FlagsSuperseded, &r.Error)
-	return r, err
+	var th runThresholds
+	err := row.Scan(&r.ID, &r.Status, &r.StartedBy, utc{&r.CreatedAt}, nullTime{&r.StartedAt}, nullTime{&r.FinishedAt}, &r.RecordsRead, &r.Listings, &r.FlagsRaised, &r.FlagsSuperseded, &r.Error,
+		&th.config, nullTime{&th.from})
+	if err != nil {
+		return r, err
+	}
+	return r, th.set(&r)
 }
 
 func nullStamp(t time.Time) any {
@@ -546,9 +551,19 @@ func nullStamp(t time.Time) any {
 
 // CreateRun implements compliance.Store.
 func (s *ComplianceStore) CreateRun(ctx context.Context, r *compliance.Run, e audit.Entry) error {
+	// A run without thresholds (none resolved) stores NULL, as runs from
+	// before migration 0024 have.
+	var config any
+	if r.Thresholds.Config != (compliance.Config{}) {
+		c, err := encodeThresholds(r.Thresholds.Config)
+		if err != nil {
+			return err
+		}
+		config = c
+	}
 	return s.db.inTx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `INSERT INTO compliance_runs (status, started_by, created_at) VALUES ($1, $2, $3) RETURNING id`,
-			r.Status, r.StartedBy, r.CreatedAt.UTC()).Scan(&r.ID); err != nil {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO compliance_runs (status, started_by, created_at, config, config_from) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			r.Status, r.StartedBy, r.CreatedAt.UTC(), config, nullDate(r.Thresholds.From)).Scan(&r.ID); err != nil {
 			return fmt.Errorf("insert run: %w", err)
 		}
 		e.Detail = fmt.Sprintf("run %d: %s", r.ID, e.Detail)
