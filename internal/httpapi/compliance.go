@@ -273,6 +273,8 @@ type complianceRunJSON struct {
 	FlagsRaised     int64      `json:"flags_raised"`
 	FlagsSuperseded int64      `json:"flags_superseded"`
 	Error           string     `json:"error,omitempty"`
+	// Thresholds are those the run used (compliance_thresholds.go).
+	Thresholds *runThresholdsJSON `json:"thresholds"`
 }
 
 func optionalTime(t time.Time) *time.Time {
@@ -284,7 +286,8 @@ func optionalTime(t time.Time) *time.Time {
 
 func complianceRunOut(r compliance.Run) complianceRunJSON {
 	return complianceRunJSON{ID: r.ID, Status: r.Status, StartedBy: r.StartedBy, CreatedAt: r.CreatedAt, StartedAt: optionalTime(r.StartedAt), FinishedAt: optionalTime(r.FinishedAt),
-		RecordsRead: r.RecordsRead, Listings: r.Listings, FlagsRaised: r.FlagsRaised, FlagsSuperseded: r.FlagsSuperseded, Error: r.Error}
+		RecordsRead: r.RecordsRead, Listings: r.Listings, FlagsRaised: r.FlagsRaised, FlagsSuperseded: r.FlagsSuperseded, Error: r.Error,
+		Thresholds: runThresholdsOut(r.Thresholds)}
 }
 
 // startRun handles POST /compliance/runs: 202 with the queued run.

@@ -306,6 +306,8 @@ var routes = []route{
 	{"GET", "/api/v1/compliance/runs/{id}", (*server).complianceRun},
 	{"GET", "/api/v1/compliance/flags", (*server).listFlags},
 	{"GET", "/api/v1/compliance/flags/{id}", (*server).complianceFlag},
+	{"GET", "/api/v1/compliance/thresholds", (*server).thresholdVersions},
+	{"POST", "/api/v1/compliance/thresholds", (*server).addThresholds},
 	{"GET", "/api/v1/taxpayers/{npwp}/compliance/self-check", (*server).selfCheck},
 	{"GET", "/api/v1/objectcodes/{code}", (*server).objectCode},
 	{"GET", "/api/v1/compliance/risks", (*server).risks},
