@@ -216,7 +216,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox,
 		TransLog: transLog, AuthCode: authCodes, PBJT: properties, PBJTBookings: bookings, PBJTDeclarations: declarations, PBJTIncomeTax: incomeTax, Signing: signer, EFaktur: fakturs, EFakturUploads: uploads,
 		Compliance: engine, EBupot: slips, EBupotBatches: db.EBupot(), Exemptions: exemptions})
-	pages, err := web.New(web.Config{Cases: cases, Registration: svc.registration, Logger: logger, DemoNotes: notes, Audit: svc.audit,
+	pages, err := web.New(web.Config{Cases: cases, Compliance: engine, Registration: svc.registration, Logger: logger, DemoNotes: notes, Audit: svc.audit,
 		Access: svc.access, InsecureCookies: *insecureCookies, Outbox: db.Outbox(), DevOutbox: devOutbox, Roles: svc.roles,
 		AuthCode: authCodes, PBJT: properties, PBJTBookings: bookings, PBJTDeclarations: declarations, PBJTIncomeTax: incomeTax, Signing: signer, EFaktur: fakturs, EFakturUploads: uploads, EBupot: slips,
 		EBupotBatches: db.EBupot(), Exemptions: exemptions})

@@ -24,6 +24,7 @@ import (
 	"github.com/coretax/coretax/internal/actor"
 	"github.com/coretax/coretax/internal/audit"
 	"github.com/coretax/coretax/internal/authcode"
+	"github.com/coretax/coretax/internal/compliance"
 	"github.com/coretax/coretax/internal/compliance/casework"
 	"github.com/coretax/coretax/internal/ebupot"
 	"github.com/coretax/coretax/internal/efaktur"
@@ -102,6 +103,9 @@ type Config struct {
 	// and the taxpayer's self-check and letters; when nil those pages
 	// answer 503.
 	Cases *casework.Service
+	// Compliance serves the thresholds of the compliance engine
+	// (/officer/compliance/settings); when nil that page answers 503.
+	Compliance *compliance.Service
 	// PBJTIncomeTax serves the villa owner's income tax view
 	// (/taxpayers/{npwp}/income-tax/{year}); when nil those pages answer
 	// 503.
@@ -133,6 +137,8 @@ type server struct {
 	pbjtDeclarations *pbjt.Declarations
 	// cases serves the compliance pages.
 	cases *casework.Service
+	// compliance serves the thresholds page.
+	compliance *compliance.Service
 	// pbjtIncomeTax serves the owner's income tax page.
 	pbjtIncomeTax *pbjt.IncomeTaxes
 	// insecureCookies leaves Secure off the session cookie.
@@ -277,6 +283,8 @@ var routes = []route{
 	{"GET /officer/compliance/cases/{id}/letter/pdf", (*server).complianceLetterPDF},
 	{"POST /officer/compliance/cases/{id}/reply", (*server).recordComplianceReply},
 	{"POST /officer/compliance/cases/{id}/close", (*server).closeComplianceCase},
+	{"GET /officer/compliance/settings", (*server).complianceSettings},
+	{"POST /officer/compliance/settings", (*server).addComplianceSettings},
 	{"GET /taxpayers/{npwp}/self-check", (*server).selfCheck},
 	{"GET /taxpayers/{npwp}/self-check/correction", (*server).correctionForm},
 	{"POST /taxpayers/{npwp}/self-check/correction", (*server).fileCorrection},
@@ -314,6 +322,7 @@ func New(cfg Config) (http.Handler, error) {
 	s.pbjtBookings = cfg.PBJTBookings
 	s.pbjtDeclarations = cfg.PBJTDeclarations
 	s.cases = cfg.Cases
+	s.compliance = cfg.Compliance
 	s.pbjtIncomeTax = cfg.PBJTIncomeTax
 	s.ebupot, s.ebupotBatches = cfg.EBupot, cfg.EBupotBatches
 	s.exemptions = cfg.Exemptions
