@@ -18,6 +18,7 @@ import (
 const complianceUsage = `
 Usage: coretax compliance import FILE --source NAME [--data DIR] [--database-url URL]
        coretax compliance match [--data DIR] [--database-url URL]
+       coretax compliance thresholds [add ...] [--data DIR] [--database-url URL]
 
 import stores the third-party records of a CSV file (the columns of
 doc/compliance.md: source_record_id, listing_id, district_code, host_nik,
@@ -28,7 +29,11 @@ when any row was rejected.
 
 match runs the matching job over all third-party records, properties,
 declarations and expense claims now, stores its flags (superseding the open
-flags of the same rule and subject) and prints them with their estimates.
+flags of the same rule and subject) and prints them with their estimates,
+under the thresholds in force today.
+
+thresholds lists the versions of the thresholds and, with add, records a
+new one (coretax compliance thresholds --help).
 
 Example:
   coretax compliance import airbnb-2026-10.csv --source "Airbnb PJAP feed 01"
@@ -36,7 +41,8 @@ Example:
 `
 
 // newCompliance returns the compliance engine with the default
-// thresholds.
+// thresholds as the shipped version; versions officers added take
+// precedence from their first day.
 func newCompliance(db *storage.DB, policy actor.Policy) *compliance.Service {
 	return compliance.NewService(db.Compliance(), db.PBJT(), db.Registration(), policy, time.Now, compliance.DefaultConfig())
 }
@@ -46,15 +52,17 @@ func runCompliance(ctx context.Context, a *app, args []string) error {
 	source := fs.String("source", "", "who sent the records and its feed id, e.g. \"Airbnb PJAP feed 01\"")
 	sf := a.addStorageFlags(fs)
 	if len(args) == 0 {
-		return &usageError{msg: "missing subcommand; use import or match"}
+		return &usageError{msg: "missing subcommand; use import, match or thresholds"}
 	}
 	sub := args[0]
 	switch sub {
+	case "thresholds":
+		return runComplianceThresholds(ctx, a, args[1:])
 	case "import", "match":
 	case "help", "-h", "-help", "--help":
 		return a.parse(fs, []string{"--help"})
 	default:
-		return &usageError{msg: fmt.Sprintf("unknown subcommand %q; use import or match", sub)}
+		return &usageError{msg: fmt.Sprintf("unknown subcommand %q; use import, match or thresholds", sub)}
 	}
 	operands, err := a.parseInterspersed(fs, args[1:])
 	if err != nil {
