@@ -153,8 +153,9 @@ const (
 	// add dated versions of the regions' PBJT configuration.
 	OfficerRegional OfficerRole = "officer.regional"
 	// OfficerCompliance: send third-party data to the compliance engine,
-	// run its matching job, read its flags and evidence, and see any
-	// taxpayer's self-check (doc/compliance.md).
+	// run its matching job, read its flags and evidence, work its cases
+	// and letters, add dated versions of its thresholds, and see any
+	// taxpayer's self-check (doc/compliance.md, doc/compliance-cases.md).
 	OfficerCompliance OfficerRole = "officer.compliance"
 )
 
@@ -167,7 +168,7 @@ var officerRoles = []struct {
 	{OfficerAccess, "unlock accounts, see the people and roles of a taxpayer"},
 	{OfficerAudit, "read the audit log of any taxpayer"},
 	{OfficerRegional, "read and register PBJT properties, change the regions' PBJT configuration"},
-	{OfficerCompliance, "send third-party data, run the compliance matching job, read flags and their evidence"},
+	{OfficerCompliance, "send third-party data, run the compliance matching job, read flags and their evidence, work cases, change the thresholds"},
 }
 
 // ParseOfficerRole checks an officer role name.
