@@ -37,6 +37,11 @@ type Input struct {
 	PensionContribution money.Amount
 	// TreatyRate is the rate the certificate of domicile gives (COD).
 	TreatyRate pph21.Rate
+	// QualifyingShareholding says a non-resident company receiving
+	// dividends (27-101-01, facility COD) holds at least the treaty's
+	// qualifying shareholding: the treaty table's dividends-qualifying
+	// row applies instead of the dividends row (treaty.DividendsQualifying).
+	QualifyingShareholding bool
 	// DTP facts (PMK 10/2025, PMK 105/2025).
 	Sector       pph21.Sector
 	KLU          string
@@ -103,7 +108,8 @@ func compute(in Input, withholderNPWP string, months []money.Amount, credited mo
 	s := Slip{Type: in.Type, Period: Period{in.Year, in.Month}, MonthStart: in.MonthStart, MonthEnd: in.MonthEnd, Recipient: in.Recipient,
 		ObjectCode: objectcode.Normalize(in.ObjectCode), Facility: in.Facility, FacilityRef: strings.TrimSpace(in.FacilityRef), Gross: in.Gross,
 		Document: in.Document, DocumentNumber: strings.TrimSpace(in.DocumentNumber), DocumentDate: in.DocumentDate,
-		PlaceNITKU: in.PlaceNITKU, WithholdingDate: in.WithholdingDate, WithholderNPWP: withholderNPWP}
+		PlaceNITKU: in.PlaceNITKU, WithholdingDate: in.WithholdingDate, WithholderNPWP: withholderNPWP,
+		QualifyingShareholding: in.QualifyingShareholding}
 	if s.Facility == "" {
 		s.Facility = NoFacility
 	}
@@ -164,6 +170,9 @@ func compute(in Input, withholderNPWP string, months []money.Amount, credited mo
 		ps.add("facility", string(s.Facility), "is not a facility of %s slips; use %s", s.Type, facilityNames(s.Type))
 		return s, ps
 	}
+	if s.QualifyingShareholding {
+		ps.qualifying(s)
+	}
 	switch s.Facility {
 	case COD:
 		if s.FacilityRef == "" {
@@ -171,7 +180,13 @@ func compute(in Input, withholderNPWP string, months []money.Amount, credited mo
 		}
 		// A rate left out is the treaty table's when it has a row for the
 		// country and income type on the withholding date (package treaty).
-		if _, held := treatyRow(s); in.TreatyRate == 0 && !in.HasRate && !held {
+		// A qualifying shareholding asks for the dividends-qualifying row:
+		// without one the flag cannot be honoured, whatever rate is given.
+		_, held := treatyRow(s)
+		switch {
+		case s.QualifyingShareholding && !held && qualifyingAllowed(s):
+			ps.add("qualifying_shareholding", "true", "%s; load a treaty table with a dividends-qualifying row for %s (coretax treaty load FILE), or clear qualifying_shareholding to use the dividends row", treatyNoRowHint(s), s.Recipient.Country)
+		case in.TreatyRate == 0 && !in.HasRate && !held:
 			ps.add("treaty_rate", "", "COD needs the treaty rate the certificate of domicile supports; %s", treatyNoRowHint(s))
 		}
 	case SKB21:
@@ -218,6 +233,9 @@ func compute(in Input, withholderNPWP string, months []money.Amount, credited mo
 	}
 	s.Rate, s.Tax, s.Withheld, s.DTPTax = res.Rate, res.Tax, res.Withheld, res.DTP
 	s.Explanation = Explanation{Method: res.Method, Category: res.Category, Steps: res.Steps, Citations: res.Citations}
+	if row, held := treatyRow(s); held && s.Facility == COD && s.QualifyingShareholding {
+		s.Explanation.Steps = append(s.Explanation.Steps, pph21.Step{Label: qualifyingStep(row), Source: row.Source})
+	}
 	if Annual(in.Type) {
 		s.Credited = credited
 		s.Gross = sum(months)
@@ -256,11 +274,48 @@ func compute(in Input, withholderNPWP string, months []money.Amount, credited mo
 	return s, ps
 }
 
+// qualifyingAllowed reports whether a slip may carry the
+// qualifying-shareholding flag: a BP26 or BPNR with facility COD on the
+// dividends code (27-101-01), the only payment whose treaty rate depends
+// on the recipient company's shareholding (treaty.DividendsQualifying).
+func qualifyingAllowed(s Slip) bool {
+	income, _ := treaty.IncomeOf(s.ObjectCode)
+	return nonResident(s.Type) && income == treaty.Dividends && s.Facility == COD
+}
+
+// qualifying refuses the qualifying-shareholding flag on a slip that
+// cannot carry it, saying what would.
+func (ps *problems) qualifying(s Slip) {
+	income, _ := treaty.IncomeOf(s.ObjectCode)
+	switch {
+	case !nonResident(s.Type):
+		ps.add("qualifying_shareholding", "true", "is for dividends to a non-resident company on a BP26 or BPNR, not a %s slip; clear qualifying_shareholding", s.Type)
+	case income != treaty.Dividends:
+		ps.add("qualifying_shareholding", "true", "is for dividends (object code 27-101-01), not %s; clear qualifying_shareholding or use object code 27-101-01", s.ObjectCode)
+	case s.Facility != COD:
+		ps.add("qualifying_shareholding", "true", "asks for the treaty's qualifying-shareholding dividend rate, which needs facility COD with the certificate of domicile, not %s; use facility COD or clear qualifying_shareholding", s.Facility)
+	}
+}
+
+// qualifyingStep is the explanation step of a slip whose treaty rate is
+// the qualifying-shareholding dividend rate of row.
+func qualifyingStep(row treaty.Row) string {
+	return fmt.Sprintf("qualifying shareholding: the recipient company holds at least the %s treaty's qualifying shareholding, so its %s rate of at most %s %% is applied instead of the dividends rate",
+		row.Treaty, row.Income.Label(), row.Max)
+}
+
+// treatyIncome is the treaty income type of a slip: its object code's,
+// dividends-qualifying for dividends with a qualifying shareholding.
+func treatyIncome(s Slip) (treaty.Income, bool) {
+	return pph21.TreatyIncome(pph21.ObjectCode(s.ObjectCode), "", s.QualifyingShareholding && qualifyingAllowed(s))
+}
+
 // treatyRow returns the installed treaty table's row for a slip's
-// recipient country and object code on its withholding date (or the
-// first day of its period), and false when the table has none.
+// recipient country and income type (treatyIncome) on its withholding
+// date (or the first day of its period), and false when the table has
+// none.
 func treatyRow(s Slip) (treaty.Row, bool) {
-	income, ok := treaty.IncomeOf(s.ObjectCode)
+	income, ok := treatyIncome(s)
 	if !ok {
 		return treaty.Row{}, false
 	}
@@ -270,7 +325,7 @@ func treatyRow(s Slip) (treaty.Row, bool) {
 
 // treatyNoRowHint says the treaty table has no row for a slip.
 func treatyNoRowHint(s Slip) string {
-	income, ok := treaty.IncomeOf(s.ObjectCode)
+	income, ok := treatyIncome(s)
 	if !ok {
 		return fmt.Sprintf("%s is not a PPh 26 code the treaty table covers", s.ObjectCode)
 	}
@@ -321,6 +376,7 @@ func (ps *problems) engineInput(s *Slip, in Input, code objectcode.Code, months 
 		pin.Method, pin.Country, pin.ObjectCode = pph21.PPh26, s.Recipient.Country, pph21.ObjectCode(s.ObjectCode)
 		if s.Facility == COD {
 			pin.Treaty, pin.COD, pin.Date = true, s.FacilityRef, s.WithholdingDate
+			pin.Qualifying = s.QualifyingShareholding && qualifyingAllowed(*s)
 			if in.TreatyRate != 0 {
 				pin.TreatyRate, pin.HasTreatyRate = in.TreatyRate, true
 			} else if in.HasRate {

@@ -150,6 +150,11 @@ type Slip struct {
 	// FacilityRef is the number of the facility's document: the SKB, or
 	// the certificate of domicile (CounterpartReceiptNumber) for COD.
 	FacilityRef string
+	// QualifyingShareholding: the recipient, a non-resident company paid
+	// dividends (27-101-01) under facility COD, holds at least the
+	// treaty's qualifying shareholding, so the treaty table's
+	// dividends-qualifying row gives the rate (Input.QualifyingShareholding).
+	QualifyingShareholding bool `json:",omitempty"`
 	// Gross is the income (for BPA1 and BPA2, the year's gross in the
 	// months covered; for BPPU the TaxBase, for BPNR the GrossIncome);
 	// Deemed the share of it that is the base; Rate the rate

@@ -229,6 +229,9 @@ func (ps *problems) unified(s *Slip, in Input, code objectcode.Code) {
 		// when left out; without a row the certificate's rate is used, at
 		// most the domestic rate.
 		row, held := treatyRow(*s)
+		if held && s.QualifyingShareholding {
+			step(qualifyingStep(row), 0, row.Source)
+		}
 		switch {
 		case held && hasTreatyRate && int64(tr) > int64(row.Max):
 			ps.add("treaty_rate", tr.String(), "%s", pph21.TreatyAbove(tr.String(), row, rate.String()))

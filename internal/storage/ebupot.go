@@ -24,7 +24,8 @@ var (
 	_ ebupot.BatchStore = (*EBupotStore)(nil)
 )
 
-const slipColumns = `id, withholder_id, number, revision, status, replaces_id, replaced_by_id, batch_id, slip, signature_id, public_id, created_at, updated_at, version`
+const slipColumns = `id, withholder_id, number, revision, status, replaces_id, replaced_by_id, batch_id, slip, signature_id, public_id,
+	qualifying_shareholding, created_at, updated_at, version`
 
 func scanSlip(row scanner) (ebupot.Slip, error) {
 	var (
@@ -35,10 +36,11 @@ func scanSlip(row scanner) (ebupot.Slip, error) {
 		status                           string
 		replaces, replacedBy, batch, sig sql.NullInt64
 		doc, publicID                    string
+		qualifying                       bool
 		created, updated                 time.Time
 	)
 	if err := row.Scan(&id, &withholder, str{&number}, &revision, &status, &replaces, &replacedBy, &batch, &doc, &sig, &publicID,
-		utc{&created}, utc{&updated}, &version); err != nil {
+		&qualifying, utc{&created}, utc{&updated}, &version); err != nil {
 		return s, err
 	}
 	if err := json.Unmarshal([]byte(doc), &s); err != nil {
@@ -46,6 +48,7 @@ func scanSlip(row scanner) (ebupot.Slip, error) {
 	}
 	s.ID, s.WithholderID, s.Number, s.Revision, s.Status = id, withholder, number, revision, ebupot.Status(status)
 	s.Replaces, s.ReplacedBy, s.BatchID, s.SignatureID, s.PublicID = replaces.Int64, replacedBy.Int64, batch.Int64, sig.Int64, publicID
+	s.QualifyingShareholding = qualifying
 	s.CreatedAt, s.UpdatedAt, s.Version = created, updated, version
 	return s, nil
 }
@@ -55,7 +58,7 @@ func scanSlip(row scanner) (ebupot.Slip, error) {
 func slipDoc(s *ebupot.Slip) (string, error) {
 	c := *s
 	c.ID, c.WithholderID, c.Number, c.Revision, c.Status, c.Replaces, c.ReplacedBy, c.BatchID, c.SignatureID, c.PublicID, c.Version = 0, 0, "", 0, "", 0, 0, 0, 0, "", 0
-	c.CreatedAt, c.UpdatedAt = time.Time{}, time.Time{}
+	c.QualifyingShareholding, c.CreatedAt, c.UpdatedAt = false, time.Time{}, time.Time{}
 	b, err := json.Marshal(c)
 	return string(b), err
 }
@@ -66,11 +69,12 @@ func insertSlip(ctx context.Context, tx *sql.Tx, s *ebupot.Slip) error {
 		return err
 	}
 	return tx.QueryRowContext(ctx, `INSERT INTO ebupot_slips (withholder_id, type, number, revision, status, replaces_id, year, month,
-		recipient_id, recipient_tin, temporary_tin, object_code, gross, tax, batch_id, slip, signature_id, public_id, created_at, updated_at, version)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id`,
+		recipient_id, recipient_tin, temporary_tin, object_code, gross, tax, batch_id, slip, signature_id, public_id, qualifying_shareholding,
+		created_at, updated_at, version)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) RETURNING id`,
 		s.WithholderID, string(s.Type), nullString(s.Number), s.Revision, string(s.Status), nullID(s.Replaces), s.Period.Year, s.Period.Month,
 		nullID(s.Recipient.ID), s.Recipient.TIN, s.Recipient.Temporary, s.ObjectCode, int64(s.Gross), int64(s.Tax), nullID(s.BatchID), doc,
-		nullID(s.SignatureID), s.PublicID, s.CreatedAt.UTC(), s.UpdatedAt.UTC(), s.Version).Scan(&s.ID)
+		nullID(s.SignatureID), s.PublicID, s.QualifyingShareholding, s.CreatedAt.UTC(), s.UpdatedAt.UTC(), s.Version).Scan(&s.ID)
 }
 
 // CreateDrafts implements ebupot.Store.
