@@ -83,9 +83,12 @@ type slipForm struct {
 	Excluded            []excludedItemJSON `json:"excluded"`
 	PensionContribution string             `json:"pension_contribution"`
 	TreatyRate          string             `json:"treaty_rate"`
-	Sector              string             `json:"sector"`
-	KLU                 string             `json:"klu"`
-	RegularGross        string             `json:"regular_gross"`
+	// QualifyingShareholding asks for the treaty's dividend rate of a
+	// qualifying shareholding (BP26/BPNR, 27-101-01, facility COD).
+	QualifyingShareholding bool   `json:"qualifying_shareholding"`
+	Sector                 string `json:"sector"`
+	KLU                    string `json:"klu"`
+	RegularGross           string `json:"regular_gross"`
 	// Rate and Deemed, when given, are checked against the computed ones.
 	Rate            *string `json:"rate"`
 	Deemed          *string `json:"deemed"`
@@ -115,7 +118,7 @@ func (q slipForm) input(prefix string, fs *errs.Fields) ebupot.Input {
 			BirthCity: rc.BirthCity, Kitas: rc.Kitas},
 		ObjectCode: q.ObjectCode, Facility: ebupot.Facility(q.Facility), FacilityRef: q.FacilityRef, GrossUp: q.GrossUp,
 		Sector: pph21.Sector(q.Sector), KLU: q.KLU, Document: q.Document, DocumentNumber: q.DocumentNumber, PlaceNITKU: q.PlaceNITKU,
-		Treasurer: ebupot.Treasurer(q.Treasurer), SP2D: q.SP2D}
+		Treasurer: ebupot.Treasurer(q.Treasurer), SP2D: q.SP2D, QualifyingShareholding: q.QualifyingShareholding}
 	in.Recipient.BirthDate = dayParam(fs, prefix+"recipient.birth_date", rc.BirthDate)
 	in.Gross = amountParam(fs, prefix+"gross", q.Gross, true)
 	in.PensionContribution = amountParam(fs, prefix+"pension_contribution", q.PensionContribution, false)
@@ -182,16 +185,19 @@ type slipJSON struct {
 	PlaceNITKU      string          `json:"place_nitku"`
 	WithholdingDate string          `json:"withholding_date"`
 	Final           bool            `json:"final,omitempty"`
-	Treasurer       string          `json:"treasurer,omitempty"`
-	SP2D            string          `json:"sp2d,omitempty"`
-	BatchID         int64           `json:"batch_id,omitempty"`
-	SignedAt        *time.Time      `json:"signed_at,omitempty"`
-	SignedBy        string          `json:"signed_by,omitempty"`
-	PublicID        string          `json:"public_id,omitempty"`
-	CancelledAt     *time.Time      `json:"cancelled_at,omitempty"`
-	CancelReason    string          `json:"cancel_reason,omitempty"`
-	CreatedAt       *time.Time      `json:"created_at,omitempty"`
-	Version         int             `json:"version,omitempty"`
+	// QualifyingShareholding: the treaty's qualifying-shareholding
+	// dividend rate was asked for.
+	QualifyingShareholding bool       `json:"qualifying_shareholding,omitempty"`
+	Treasurer              string     `json:"treasurer,omitempty"`
+	SP2D                   string     `json:"sp2d,omitempty"`
+	BatchID                int64      `json:"batch_id,omitempty"`
+	SignedAt               *time.Time `json:"signed_at,omitempty"`
+	SignedBy               string     `json:"signed_by,omitempty"`
+	PublicID               string     `json:"public_id,omitempty"`
+	CancelledAt            *time.Time `json:"cancelled_at,omitempty"`
+	CancelReason           string     `json:"cancel_reason,omitempty"`
+	CreatedAt              *time.Time `json:"created_at,omitempty"`
+	Version                int        `json:"version,omitempty"`
 }
 
 func slipOut(sl *ebupot.Slip) slipJSON {
@@ -206,7 +212,7 @@ func slipOut(sl *ebupot.Slip) slipJSON {
 		Rate: objectcode.Percent(sl.Rate).String(), Tax: sl.Tax, Withheld: sl.Withheld, DTP: sl.DTPTax, Credited: sl.Credited,
 		Explanation: explanationJSON{Method: string(ex.Method), Category: string(ex.Category), Steps: []stepJSON{}, Citations: ex.Citations},
 		Document:    sl.Document, DocumentNumber: sl.DocumentNumber, DocumentDate: day(sl.DocumentDate), PlaceNITKU: sl.PlaceNITKU,
-		WithholdingDate: day(sl.WithholdingDate), Final: sl.Final, Treasurer: string(sl.Treasurer), SP2D: sl.SP2D, BatchID: sl.BatchID, SignedAt: timePtr(sl.SignedAt.UTC()), SignedBy: sl.SignedBy,
+		WithholdingDate: day(sl.WithholdingDate), Final: sl.Final, QualifyingShareholding: sl.QualifyingShareholding, Treasurer: string(sl.Treasurer), SP2D: sl.SP2D, BatchID: sl.BatchID, SignedAt: timePtr(sl.SignedAt.UTC()), SignedBy: sl.SignedBy,
 		PublicID: sl.PublicID, CancelledAt: timePtr(sl.CancelledAt.UTC()), CancelReason: sl.CancelReason, CreatedAt: timePtr(sl.CreatedAt.UTC()), Version: sl.Version}
 	if out.Explanation.Citations == nil {
 		out.Explanation.Citations = []string{}

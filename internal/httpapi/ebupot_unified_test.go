@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/coretax/coretax/internal/demo"
+	"github.com/coretax/coretax/internal/pph21/treaty"
 	"github.com/coretax/coretax/internal/storage"
 	"github.com/coretax/coretax/internal/storage/storagetest"
 )
@@ -77,6 +78,98 @@ func TestUnifiedSlipsAPI(t *testing.T) {
 		st, b, _ = e.req(t, e.director, "GET", fmt.Sprintf("%s/slips?type=BPNR&year=2026", base), nil)
 		if st != http.StatusOK || !strings.Contains(string(b), `"DGT-NL-2026-0042"`) {
 			t.Errorf("list BPNR = %d %s", st, b)
+		}
+	})
+}
+
+// TestQualifyingShareholdingAPI: a BPNR paying dividends with facility
+// COD and qualifying_shareholding takes the treaty table's
+// dividends-qualifying row (the example file's, not a real rate), returns
+// the flag, keeps it through signing and drops it in a correction that
+// leaves it out; on another code the flag is refused by name.
+func TestQualifyingShareholdingAPI(t *testing.T) {
+	tab, err := treaty.ReadFile("../pph21/treaty/testdata/example.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	treaty.Install(tab)
+	defer treaty.Install(nil)
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		e := newBupotEnv(t, db)
+		base := "/api/v1/taxpayers/" + string(e.w.Company.NPWP) + "/ebupot"
+		div := map[string]any{"type": "BPNR", "year": 2026, "month": 6, "object_code": "27-101-01", "gross": "50000000",
+			"recipient": map[string]any{"tin": "NL859201547B01", "kind": "non-resident", "name": "Villa Holdings B.V.", "country": "NLD",
+				"address": "Keizersgracht 100, Amsterdam"},
+			"facility": "COD", "facility_ref": "DGT-NL-2026-0042", "qualifying_shareholding": true,
+			"document": "DeedofGeneralMeetingStakeholder", "document_number": "RUPS/2026/06", "document_date": "2026-06-01", "withholding_date": "2026-06-30"}
+
+		royalties := map[string]any{}
+		for k, v := range div {
+			royalties[k] = v
+		}
+		royalties["object_code"] = "27-103-01"
+		st, b, _ := e.req(t, e.director, "POST", base+"/calculate", royalties)
+		if msg := fieldOf(t, st, b, http.StatusUnprocessableEntity, "qualifying_shareholding"); !strings.Contains(msg, "is for dividends (object code 27-101-01), not 27-103-01") {
+			t.Errorf("qualifying_shareholding on royalties = %s", msg)
+		}
+
+		var created struct {
+			ID                     int64  `json:"id"`
+			Version                int    `json:"version"`
+			Tax                    string `json:"tax"`
+			Rate                   string `json:"rate"`
+			QualifyingShareholding bool   `json:"qualifying_shareholding"`
+			Explanation            struct {
+				Steps []struct{ Label string } `json:"steps"`
+			} `json:"explanation"`
+		}
+		st, b, _ = e.req(t, e.director, "POST", base+"/slips", div)
+		if err := json.Unmarshal(b, &created); st != http.StatusCreated || err != nil {
+			t.Fatalf("create = %d %s", st, b)
+		}
+		if created.Tax != "3750000" || created.Rate != "7.5" || !created.QualifyingShareholding {
+			t.Errorf("created: tax %s at %s, qualifying %t", created.Tax, created.Rate, created.QualifyingShareholding)
+		}
+		found := false
+		for _, s := range created.Explanation.Steps {
+			found = found || strings.HasPrefix(s.Label, "qualifying shareholding: ")
+		}
+		if !found {
+			t.Errorf("no qualifying-shareholding step in %+v", created.Explanation.Steps)
+		}
+		var signed struct {
+			Slips []struct {
+				ID                     int64 `json:"id"`
+				Version                int   `json:"version"`
+				QualifyingShareholding bool  `json:"qualifying_shareholding"`
+			} `json:"slips"`
+		}
+		st, b, _ = e.req(t, e.director, "POST", base+"/slips/sign", map[string]any{"slips": []map[string]any{{"id": created.ID, "version": created.Version}},
+			"passphrase": demo.DirectorPassphrase})
+		if err := json.Unmarshal(b, &signed); st != http.StatusOK || err != nil {
+			t.Fatalf("sign = %d %s", st, b)
+		}
+		if len(signed.Slips) != 1 || !signed.Slips[0].QualifyingShareholding {
+			t.Fatalf("signed = %+v", signed.Slips)
+		}
+
+		// The correction leaves the flag out: the dividends row, which the
+		// example table lacks for NLD, so the certificate's rate is used.
+		delete(div, "qualifying_shareholding")
+		div["treaty_rate"] = "10"
+		st, b, _ = e.req(t, e.director, "POST", fmt.Sprintf("%s/slips/%d/correct", base, signed.Slips[0].ID),
+			map[string]any{"version": signed.Slips[0].Version, "passphrase": demo.DirectorPassphrase, "slip": div})
+		var corr map[string]any
+		if err := json.Unmarshal(b, &corr); st != http.StatusCreated || err != nil {
+			t.Fatalf("correct = %d %s", st, b)
+		}
+		if _, has := corr["qualifying_shareholding"]; has || corr["tax"] != "5000000" || corr["revision"] != 1.0 {
+			t.Errorf("correction: qualifying %v, tax %v, revision %v", corr["qualifying_shareholding"], corr["tax"], corr["revision"])
+		}
+		st, b, _ = e.req(t, e.director, "GET", fmt.Sprintf("%s/slips/%d", base, signed.Slips[0].ID), nil)
+		var old map[string]any
+		if err := json.Unmarshal(b, &old); st != http.StatusOK || err != nil || old["qualifying_shareholding"] != true || old["status"] != "corrected" {
+			t.Errorf("corrected revision = %d %s", st, b)
 		}
 	})
 }
