@@ -52,40 +52,41 @@ var ebupotFlashes = map[string]string{
 // ebupotFieldLabels name the Service's fields in the error summaries of
 // the slip forms.
 var ebupotFieldLabels = map[string]string{
-	"recipient.tin":      "Recipient's NIK or TIN",
-	"recipient.name":     "Recipient's name",
-	"recipient.kind":     "Recipient kind",
-	"recipient.status":   "PTKP status",
-	"recipient.position": "Position",
-	"recipient.country":  "Country of residence",
-	"object_code":        "Object code",
-	"facility":           "Facility",
-	"facility_ref":       "Facility document number",
-	"treaty_rate":        "Treaty rate",
-	"gross":              "Gross income",
-	"rate":               "Rate",
-	"deemed":             "Deemed share",
-	"month":              "Month",
-	"month_start":        "First month",
-	"month_end":          "Last month",
-	"year":               "Year",
-	"withholding_date":   "Withholding date",
-	"place_nitku":        "Place of business (NITKU)",
-	"document":           "Document",
-	"document_number":    "Document number",
-	"slips":              "Slips",
-	"rows":               "Rows",
-	"type":               "Slip type",
-	"recipient":          "Recipient's NIK or TIN",
-	"object":             "Object code",
-	"batch":              "Batch",
-	"file":               "File",
-	"recipient.nitku":    "Receiving place of business",
-	"recipient.address":  "Address abroad",
-	"recipient.nip":      "NIP or NRP",
-	"document_date":      "Document date",
-	"treasurer":          "Government treasurer",
-	"sp2d":               "SP2D number",
+	"recipient.tin":           "Recipient's NIK or TIN",
+	"recipient.name":          "Recipient's name",
+	"recipient.kind":          "Recipient kind",
+	"recipient.status":        "PTKP status",
+	"recipient.position":      "Position",
+	"recipient.country":       "Country of residence",
+	"object_code":             "Object code",
+	"facility":                "Facility",
+	"facility_ref":            "Facility document number",
+	"treaty_rate":             "Treaty rate",
+	"qualifying_shareholding": "Qualifying shareholding",
+	"gross":                   "Gross income",
+	"rate":                    "Rate",
+	"deemed":                  "Deemed share",
+	"month":                   "Month",
+	"month_start":             "First month",
+	"month_end":               "Last month",
+	"year":                    "Year",
+	"withholding_date":        "Withholding date",
+	"place_nitku":             "Place of business (NITKU)",
+	"document":                "Document",
+	"document_number":         "Document number",
+	"slips":                   "Slips",
+	"rows":                    "Rows",
+	"type":                    "Slip type",
+	"recipient":               "Recipient's NIK or TIN",
+	"object":                  "Object code",
+	"batch":                   "Batch",
+	"file":                    "File",
+	"recipient.nitku":         "Receiving place of business",
+	"recipient.address":       "Address abroad",
+	"recipient.nip":           "NIP or NRP",
+	"document_date":           "Document date",
+	"treasurer":               "Government treasurer",
+	"sp2d":                    "SP2D number",
 }
 
 func init() {
@@ -169,6 +170,9 @@ type slipView struct {
 	Annual, Unified, Final             bool
 	NIP, Rank, RecipientNITKU, Address string
 	Treasurer, SP2D                    string
+	// QualifyingShareholding: dividends at the treaty's rate for a
+	// qualifying shareholding.
+	QualifyingShareholding bool
 }
 
 func newSlipView(sl *ebupot.Slip) slipView {
@@ -187,7 +191,8 @@ func newSlipView(sl *ebupot.Slip) slipView {
 		Draft: sl.Status == ebupot.Draft, Signed: sl.Status == ebupot.Signed, Corrected: sl.Status == ebupot.Corrected, Cancelled: sl.Status == ebupot.Cancelled,
 		Explanation: newExplanation(sl.Explanation),
 		Annual:      ebupot.Annual(sl.Type), Unified: ebupot.Unified(sl.Type), Final: sl.Final, NIP: sl.Recipient.NIP, Rank: sl.Recipient.Rank,
-		RecipientNITKU: sl.Recipient.NITKU, Address: sl.Recipient.Address, Treasurer: string(sl.Treasurer), SP2D: sl.SP2D}
+		RecipientNITKU: sl.Recipient.NITKU, Address: sl.Recipient.Address, Treasurer: string(sl.Treasurer), SP2D: sl.SP2D,
+		QualifyingShareholding: sl.QualifyingShareholding}
 	if c, err := objectcode.Lookup(sl.ObjectCode, sl.Period.First()); err == nil {
 		v.CodeName = c.Name
 	}
@@ -999,7 +1004,9 @@ type correctForm struct {
 	Code, Facility, FacilityRef, Gross         string
 	TreatyRate, WithholdingDate                string
 	MonthStart, MonthEnd                       string
-	BP26, BPA1                                 bool
+	// Qualifying is "true" when the qualifying-shareholding box is ticked.
+	Qualifying string
+	BP26, BPA1 bool
 }
 
 func correctFormOf(sl *ebupot.Slip) correctForm {
@@ -1020,6 +1027,9 @@ func correctFormOf(sl *ebupot.Slip) correctForm {
 	if sl.Facility == ebupot.COD {
 		f.TreatyRate = hundredths(int64(sl.Rate))
 	}
+	if sl.QualifyingShareholding {
+		f.Qualifying = "true"
+	}
 	return f
 }
 
@@ -1028,7 +1038,7 @@ func correctFormFrom(v url.Values, sl *ebupot.Slip) correctForm {
 	return correctForm{TIN: g("recipient.tin"), Name: g("recipient.name"), Kind: g("recipient.kind"), Status: g("recipient.status"),
 		Position: g("recipient.position"), Country: g("recipient.country"), Code: g("object_code"), Facility: g("facility"),
 		FacilityRef: g("facility_ref"), Gross: g("gross"), TreatyRate: g("treaty_rate"), WithholdingDate: g("withholding_date"),
-		MonthStart: g("month_start"), MonthEnd: g("month_end"), BP26: sl.Type == objectcode.BP26 || sl.Type == objectcode.BPNR, BPA1: ebupot.Annual(sl.Type)}
+		MonthStart: g("month_start"), MonthEnd: g("month_end"), Qualifying: g("qualifying_shareholding"), BP26: sl.Type == objectcode.BP26 || sl.Type == objectcode.BPNR, BPA1: ebupot.Annual(sl.Type)}
 }
 
 // input turns the correction into the Service's Input for slip sl.
@@ -1039,7 +1049,7 @@ func (f correctForm) input(sl *ebupot.Slip) (ebupot.Input, []errs.FieldError) {
 			Status: f.Status, Position: f.Position, Country: f.Country},
 		Gross:    money.Amount(decimalField(&fields, "gross", f.Gross, true)),
 		Document: sl.Document, DocumentNumber: sl.DocumentNumber, DocumentDate: sl.DocumentDate, PlaceNITKU: sl.PlaceNITKU,
-		Treasurer: sl.Treasurer, SP2D: sl.SP2D}
+		Treasurer: sl.Treasurer, SP2D: sl.SP2D, QualifyingShareholding: f.Qualifying == "true"}
 	keepRecipient(&in, sl)
 	if f.TreatyRate != "" {
 		in.TreatyRate = pph21.Rate(decimalField(&fields, "treaty_rate", f.TreatyRate, false))

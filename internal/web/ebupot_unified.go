@@ -68,6 +68,8 @@ type unifiedForm struct {
 	Gross, Rate, Deemed                        string
 	Document, DocumentNumber, DocumentDate     string
 	Treasurer, SP2D, WithholdingDate, PlaceTKU string
+	// Qualifying is "true" when the qualifying-shareholding box is ticked.
+	Qualifying string
 }
 
 func unifiedFormFrom(v url.Values) unifiedForm {
@@ -76,7 +78,8 @@ func unifiedFormFrom(v url.Values) unifiedForm {
 		Name: g("recipient.name"), Country: strings.ToUpper(g("recipient.country")), Address: g("recipient.address"), Passport: g("recipient.passport"),
 		Code: g("object_code"), Facility: g("facility"), FacilityRef: g("facility_ref"), TreatyRate: g("treaty_rate"), Gross: g("gross"),
 		Rate: g("rate"), Deemed: g("deemed"), Document: g("document"), DocumentNumber: g("document_number"), DocumentDate: g("document_date"),
-		Treasurer: g("treasurer"), SP2D: g("sp2d"), WithholdingDate: g("withholding_date"), PlaceTKU: g("place_nitku")}
+		Treasurer: g("treasurer"), SP2D: g("sp2d"), WithholdingDate: g("withholding_date"), PlaceTKU: g("place_nitku"),
+		Qualifying: g("qualifying_shareholding")}
 }
 
 func dateField(fields *[]errs.FieldError, name, v string) time.Time {
@@ -115,7 +118,7 @@ func (f unifiedForm) input() (ebupot.Input, []errs.FieldError) {
 		ObjectCode: f.Code, Facility: ebupot.Facility(f.Facility), FacilityRef: f.FacilityRef,
 		Gross:    money.Amount(decimalField(&fields, "gross", f.Gross, true)),
 		Document: f.Document, DocumentNumber: f.DocumentNumber, DocumentDate: dateField(&fields, "document_date", f.DocumentDate),
-		Treasurer: ebupot.Treasurer(f.Treasurer), SP2D: f.SP2D, PlaceNITKU: f.PlaceTKU,
+		Treasurer: ebupot.Treasurer(f.Treasurer), SP2D: f.SP2D, PlaceNITKU: f.PlaceTKU, QualifyingShareholding: f.Qualifying == "true",
 		WithholdingDate: dateField(&fields, "withholding_date", f.WithholdingDate)}
 	if f.TreatyRate != "" {
 		in.TreatyRate = pph21.Rate(decimalField(&fields, "treaty_rate", f.TreatyRate, false))
