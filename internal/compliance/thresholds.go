@@ -21,6 +21,36 @@ import (
 // configuration applies (DefaultConfig in the binary). ChunkSize is how
 // the job reads, not a threshold, and stays a code setting.
 
+// Values are the thresholds of a version as the API takes and gives
+// them and as stored versions and runs keep them: amounts in sen, shares
+// in basis points, each named as in the errors of Config.Check.
+type Values struct {
+	WindowMonths       int   `json:"window_months"`
+	MinShortfall       int64 `json:"min_shortfall_sen"`
+	NetMinShare        int64 `json:"net_min_share_bp"`
+	NetPayoutTolerance int64 `json:"net_payout_tolerance_bp"`
+	OffshoreCover      int64 `json:"offshore_cover_bp"`
+	NomineeMaxShare    int64 `json:"nominee_max_share_bp"`
+	NomineeMinGross    int64 `json:"nominee_min_gross_sen"`
+	FeeTolerance       int64 `json:"fee_tolerance_bp"`
+	FeeMinGap          int64 `json:"fee_min_gap_sen"`
+	MaxEvidence        int   `json:"max_evidence"`
+}
+
+// ValuesOf returns the thresholds of c.
+func ValuesOf(c Config) Values {
+	return Values{WindowMonths: c.WindowMonths, MinShortfall: int64(c.MinShortfall), NetMinShare: c.NetMinShare,
+		NetPayoutTolerance: c.NetPayoutTolerance, OffshoreCover: c.OffshoreCover, NomineeMaxShare: c.NomineeMaxShare,
+		NomineeMinGross: int64(c.NomineeMinGross), FeeTolerance: c.FeeTolerance, FeeMinGap: int64(c.FeeMinGap), MaxEvidence: c.MaxEvidence}
+}
+
+// Config returns v as a Config (ChunkSize left zero).
+func (v Values) Config() Config {
+	return Config{WindowMonths: v.WindowMonths, MinShortfall: money.Amount(v.MinShortfall), NetMinShare: v.NetMinShare,
+		NetPayoutTolerance: v.NetPayoutTolerance, OffshoreCover: v.OffshoreCover, NomineeMaxShare: v.NomineeMaxShare,
+		NomineeMinGross: money.Amount(v.NomineeMinGross), FeeTolerance: v.FeeTolerance, FeeMinGap: money.Amount(v.FeeMinGap), MaxEvidence: v.MaxEvidence}
+}
+
 // Thresholds is a dated version of the rules' thresholds.
 type Thresholds struct {
 	// From is the first day (WIB) the version is in force; zero for the

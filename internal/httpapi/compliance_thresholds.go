@@ -6,7 +6,6 @@ import (
 
 	"github.com/coretax/coretax/internal/compliance"
 	"github.com/coretax/coretax/internal/errs"
-	"github.com/coretax/coretax/internal/money"
 )
 
 // The compliance engine's thresholds: dated versions officers holding
@@ -14,30 +13,7 @@ import (
 
 // thresholdValuesJSON are the values of a version, named as in the
 // errors of compliance.Config.Check.
-type thresholdValuesJSON struct {
-	WindowMonths       int   `json:"window_months"`
-	MinShortfall       int64 `json:"min_shortfall_sen"`
-	NetMinShare        int64 `json:"net_min_share_bp"`
-	NetPayoutTolerance int64 `json:"net_payout_tolerance_bp"`
-	OffshoreCover      int64 `json:"offshore_cover_bp"`
-	NomineeMaxShare    int64 `json:"nominee_max_share_bp"`
-	NomineeMinGross    int64 `json:"nominee_min_gross_sen"`
-	FeeTolerance       int64 `json:"fee_tolerance_bp"`
-	FeeMinGap          int64 `json:"fee_min_gap_sen"`
-	MaxEvidence        int   `json:"max_evidence"`
-}
-
-func thresholdValuesOut(c compliance.Config) thresholdValuesJSON {
-	return thresholdValuesJSON{WindowMonths: c.WindowMonths, MinShortfall: int64(c.MinShortfall), NetMinShare: c.NetMinShare,
-		NetPayoutTolerance: c.NetPayoutTolerance, OffshoreCover: c.OffshoreCover, NomineeMaxShare: c.NomineeMaxShare,
-		NomineeMinGross: int64(c.NomineeMinGross), FeeTolerance: c.FeeTolerance, FeeMinGap: int64(c.FeeMinGap), MaxEvidence: c.MaxEvidence}
-}
-
-func (v thresholdValuesJSON) config() compliance.Config {
-	return compliance.Config{WindowMonths: v.WindowMonths, MinShortfall: money.Amount(v.MinShortfall), NetMinShare: v.NetMinShare,
-		NetPayoutTolerance: v.NetPayoutTolerance, OffshoreCover: v.OffshoreCover, NomineeMaxShare: v.NomineeMaxShare,
-		NomineeMinGross: money.Amount(v.NomineeMinGross), FeeTolerance: v.FeeTolerance, FeeMinGap: money.Amount(v.FeeMinGap), MaxEvidence: v.MaxEvidence}
-}
+type thresholdValuesJSON = compliance.Values
 
 // thresholdsJSON is a version of the thresholds; from is null for the
 // shipped defaults.
@@ -60,7 +36,7 @@ func dayOrNull(t time.Time) *string {
 
 func thresholdsOut(t compliance.Thresholds) thresholdsJSON {
 	return thresholdsJSON{From: dayOrNull(t.From), Shipped: t.Shipped(), Reason: t.Reason, RecordedBy: t.RecordedBy,
-		RecordedAt: optionalTime(t.RecordedAt), thresholdValuesJSON: thresholdValuesOut(t.Config)}
+		RecordedAt: optionalTime(t.RecordedAt), thresholdValuesJSON: compliance.ValuesOf(t.Config)}
 }
 
 // runThresholdsJSON is the version a run used: null for runs from before
@@ -74,7 +50,7 @@ func runThresholdsOut(t compliance.Thresholds) *runThresholdsJSON {
 	if t.Config == (compliance.Config{}) {
 		return nil
 	}
-	return &runThresholdsJSON{From: dayOrNull(t.From), thresholdValuesJSON: thresholdValuesOut(t.Config)}
+	return &runThresholdsJSON{From: dayOrNull(t.From), thresholdValuesJSON: compliance.ValuesOf(t.Config)}
 }
 
 // thresholdVersions handles GET /compliance/thresholds: the version in
@@ -126,7 +102,7 @@ func (s *server) addThresholds(w http.ResponseWriter, r *http.Request) error {
 	if err := fs.Err("the thresholds are not valid"); err != nil {
 		return err
 	}
-	t, err := svc.AddThresholds(r.Context(), compliance.Thresholds{From: from, Reason: q.Reason, Config: q.config()})
+	t, err := svc.AddThresholds(r.Context(), compliance.Thresholds{From: from, Reason: q.Reason, Config: q.Config()})
 	if err != nil {
 		return err
 	}

@@ -11,29 +11,13 @@ import (
 	"github.com/coretax/coretax/internal/calendar"
 	"github.com/coretax/coretax/internal/compliance"
 	"github.com/coretax/coretax/internal/errs"
-	"github.com/coretax/coretax/internal/money"
 )
 
-// thresholdsJSON is the stored form of a version's thresholds in
-// compliance_config_versions.config and compliance_runs.config, named as
-// in the API.
-type thresholdsJSON struct {
-	WindowMonths       int   `json:"window_months"`
-	MinShortfall       int64 `json:"min_shortfall_sen"`
-	NetMinShare        int64 `json:"net_min_share_bp"`
-	NetPayoutTolerance int64 `json:"net_payout_tolerance_bp"`
-	OffshoreCover      int64 `json:"offshore_cover_bp"`
-	NomineeMaxShare    int64 `json:"nominee_max_share_bp"`
-	NomineeMinGross    int64 `json:"nominee_min_gross_sen"`
-	FeeTolerance       int64 `json:"fee_tolerance_bp"`
-	FeeMinGap          int64 `json:"fee_min_gap_sen"`
-	MaxEvidence        int   `json:"max_evidence"`
-}
-
+// encodeThresholds gives the stored form of thresholds in
+// compliance_config_versions.config and compliance_runs.config: the JSON
+// of compliance.Values, named as in the API.
 func encodeThresholds(c compliance.Config) (string, error) {
-	b, err := json.Marshal(thresholdsJSON{WindowMonths: c.WindowMonths, MinShortfall: int64(c.MinShortfall), NetMinShare: c.NetMinShare,
-		NetPayoutTolerance: c.NetPayoutTolerance, OffshoreCover: c.OffshoreCover, NomineeMaxShare: c.NomineeMaxShare,
-		NomineeMinGross: int64(c.NomineeMinGross), FeeTolerance: c.FeeTolerance, FeeMinGap: int64(c.FeeMinGap), MaxEvidence: c.MaxEvidence})
+	b, err := json.Marshal(compliance.ValuesOf(c))
 	if err != nil {
 		return "", fmt.Errorf("encode compliance thresholds: %w", err)
 	}
@@ -41,13 +25,11 @@ func encodeThresholds(c compliance.Config) (string, error) {
 }
 
 func decodeThresholds(s string) (compliance.Config, error) {
-	var j thresholdsJSON
-	if err := json.Unmarshal([]byte(s), &j); err != nil {
+	var v compliance.Values
+	if err := json.Unmarshal([]byte(s), &v); err != nil {
 		return compliance.Config{}, fmt.Errorf("decode compliance thresholds %q: %w", s, err)
 	}
-	return compliance.Config{WindowMonths: j.WindowMonths, MinShortfall: money.Amount(j.MinShortfall), NetMinShare: j.NetMinShare,
-		NetPayoutTolerance: j.NetPayoutTolerance, OffshoreCover: j.OffshoreCover, NomineeMaxShare: j.NomineeMaxShare,
-		NomineeMinGross: money.Amount(j.NomineeMinGross), FeeTolerance: j.FeeTolerance, FeeMinGap: money.Amount(j.FeeMinGap), MaxEvidence: j.MaxEvidence}, nil
+	return v.Config(), nil
 }
 
 // ThresholdVersions implements compliance.Store.
