@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 
-	"github.com/coretax/coretax/internal/actor"
 	"github.com/coretax/coretax/internal/ebupot/objectcode"
 	"github.com/coretax/coretax/internal/registration"
 )
@@ -43,16 +42,6 @@ func withholderRules(w withholder, sl *Slip, ps *problems) {
 	if Unified(sl.Type) && sl.Treasurer != "" && sl.Treasurer != NoTreasurer && !w.government() {
 		ps.add("treasurer", string(sl.Treasurer), "the options Imprest (UP) and Direct (LS) are for government treasurers; %s is not registered as a government institution: use N/A", w.NPWP)
 	}
-}
-
-// allowUnified checks, for a unified slip type, the unified role act
-// (ActDraftUnified, ActSignUnified) besides the PPh 21/26 one the caller
-// checked.
-func (s *Service) allowUnified(ctx context.Context, w withholder, act actor.Action, t objectcode.SlipType) error {
-	if !Unified(t) {
-		return nil
-	}
-	return s.policy.Allow(ctx, act, w.id())
 }
 
 // sameDocument refuses a second current unified slip for the same

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -70,13 +71,15 @@ func (s *Service) taxpayer(ctx context.Context, npwp string) (registration.Taxpa
 	return t, err
 }
 
-// withholder loads the withholder after checking act.
+// withholder loads the withholder after checking act on the slips of
+// either family (access.go); the caller checks the slip's own family once
+// its type is known.
 func (s *Service) withholder(ctx context.Context, npwp string, act actor.Action) (withholder, error) {
 	t, err := s.taxpayer(ctx, npwp)
 	if err != nil {
 		return withholder{}, err
 	}
-	if err := s.policy.Allow(ctx, act, t.ID); err != nil {
+	if err := s.allowEither(ctx, t.ID, act); err != nil {
 		return withholder{}, err
 	}
 	p, err := s.register.Profile(ctx, t.ID)
@@ -87,7 +90,10 @@ func (s *Service) withholder(ctx context.Context, npwp string, act actor.Action)
 }
 
 // Allow checks that the caller may perform act for the taxpayer npwp,
-// before a transport reads a request's body.
+// before a transport reads a request's body. For ActRead, ActDraft,
+// ActCompute and ActSign it is enough to hold the role of either family
+// (PPh 21/26 or unified): the call checks the slip's own family once its
+// type is known.
 func (s *Service) Allow(ctx context.Context, npwp string, act actor.Action) error {
 	_, err := s.withholder(ctx, npwp, act)
 	return err
@@ -302,7 +308,7 @@ func (s *Service) Calculate(ctx context.Context, npwp string, in Input) (Slip, e
 	if err != nil {
 		return Slip{}, err
 	}
-	if err := s.allowUnified(ctx, w, ActDraftUnified, in.Type); err != nil {
+	if err := s.allowType(ctx, w.id(), ActCompute, in.Type); err != nil {
 		return Slip{}, err
 	}
 	sl, ps, err := s.build(ctx, w, in)
@@ -321,7 +327,7 @@ func (s *Service) Create(ctx context.Context, npwp string, in Input) (Slip, erro
 	if err != nil {
 		return Slip{}, err
 	}
-	if err := s.allowUnified(ctx, w, ActDraftUnified, in.Type); err != nil {
+	if err := s.allowType(ctx, w.id(), ActDraft, in.Type); err != nil {
 		return Slip{}, err
 	}
 	sl, ps, err := s.build(ctx, w, in)
@@ -391,8 +397,11 @@ func (s *Service) CreateBatch(ctx context.Context, npwp, source string, ins []In
 	}
 	rows := make([]batchRow, len(ins))
 	for i, in := range ins {
-		if err := s.allowUnified(ctx, w, ActDraftUnified, in.Type); err != nil {
-			return Batch{}, err
+		// A row of no known type is refused with its problem, not here.
+		if _, err := objectcode.ParseSlipType(string(in.Type)); err == nil {
+			if err := s.allowType(ctx, w.id(), ActDraft, in.Type); err != nil {
+				return Batch{}, err
+			}
 		}
 		rows[i] = batchRow{row: i + 1, in: in}
 	}
@@ -491,6 +500,9 @@ func (s *Service) DeleteDraft(ctx context.Context, npwp string, id int64, versio
 	if err != nil {
 		return err
 	}
+	if err := s.allowType(ctx, w.id(), ActDraft, sl.Type); err != nil {
+		return err
+	}
 	if sl.Status != Draft {
 		return errs.Errorf(errs.Conflict, "slip %s is %s; only a draft can be deleted (cancel a signed slip instead)", label(sl), sl.Status)
 	}
@@ -565,6 +577,9 @@ func (s *Service) Sign(ctx context.Context, npwp string, refs []Ref, passphrase 
 	}
 	if len(fields) > 0 {
 		return nil, errs.InvalidFields("no slip was signed", fields...)
+	}
+	if err := s.allowType(ctx, w.id(), ActSign, ss[0].Type); err != nil {
+		return nil, err
 	}
 	signer, err := s.signing.Open(ctx, fam, w.id(), passphrase, fmt.Sprintf("signing %d withholding slip(s)", len(ss)))
 	if err != nil {
@@ -673,7 +688,7 @@ func (s *Service) Correct(ctx context.Context, npwp string, id int64, version in
 	if err != nil {
 		return Slip{}, err
 	}
-	if err := s.allowUnified(ctx, w, ActSignUnified, old.Type); err != nil {
+	if err := s.allowType(ctx, w.id(), ActSign, old.Type); err != nil {
 		return Slip{}, err
 	}
 	switch {
@@ -742,7 +757,7 @@ func (s *Service) Cancel(ctx context.Context, npwp string, id int64, version int
 	if err != nil {
 		return Slip{}, err
 	}
-	if err := s.allowUnified(ctx, w, ActSignUnified, old.Type); err != nil {
+	if err := s.allowType(ctx, w.id(), ActSign, old.Type); err != nil {
 		return Slip{}, err
 	}
 	reason = strings.TrimSpace(reason)
@@ -769,7 +784,7 @@ func (s *Service) Slip(ctx context.Context, npwp string, id int64) (Slip, error)
 	if err != nil {
 		return Slip{}, err
 	}
-	if err := s.policy.Allow(ctx, ActRead, t.ID); err != nil {
+	if err := s.allowEither(ctx, t.ID, ActRead); err != nil {
 		return Slip{}, err
 	}
 	sl, err := s.store.Slip(ctx, id)
@@ -779,23 +794,64 @@ func (s *Service) Slip(ctx context.Context, npwp string, id int64) (Slip, error)
 	if sl.WithholderID != t.ID && (sl.Recipient.ID != t.ID || sl.Status == Draft || sl.Recipient.Temporary) {
 		return Slip{}, errs.Errorf(errs.NotFound, "taxpayer %s has no slip %d", t.NPWP, id)
 	}
+	if err := s.allowType(ctx, t.ID, ActRead, sl.Type); err != nil {
+		return Slip{}, err
+	}
 	return sl, nil
 }
 
-// List returns a page of the withholder npwp's slips, newest first.
+// List returns a page of the withholder npwp's slips, newest first. A
+// caller who may read the unified slips only (access.go) sees those
+// only; asking such a caller's list for a PPh 21/26 type is refused with
+// the role it needs.
 func (s *Service) List(ctx context.Context, npwp string, f Filter) ([]Slip, error) {
 	t, err := s.taxpayer(ctx, npwp)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.policy.Allow(ctx, ActRead, t.ID); err != nil {
+	if err := s.allowEither(ctx, t.ID, ActRead); err != nil {
 		return nil, err
 	}
 	f.WithholderID, f.RecipientID = t.ID, 0
 	if err := f.normalise(); err != nil {
 		return nil, err
 	}
-	return s.store.List(ctx, f)
+	all := s.allowFamily(ctx, t.ID, ActRead, false)
+	switch {
+	case all == nil:
+		return s.store.List(ctx, f)
+	case !errs.Is(errs.Forbidden, all):
+		return nil, all
+	case f.Type != "":
+		if err := s.allowType(ctx, t.ID, ActRead, f.Type); err != nil {
+			return nil, err
+		}
+		return s.store.List(ctx, f)
+	}
+	return s.listTypes(ctx, f, unifiedTypes)
+}
+
+// unifiedTypes are the slip types of the unified family.
+var unifiedTypes = []objectcode.SlipType{objectcode.BPPU, objectcode.BPNR}
+
+// listTypes returns the page of f (which names no type) among the slips
+// of the types ts: each type's page from the store, merged newest first.
+func (s *Service) listTypes(ctx context.Context, f Filter, ts []objectcode.SlipType) ([]Slip, error) {
+	var out []Slip
+	for _, t := range ts {
+		tf := f
+		tf.Type = t
+		page, err := s.store.List(ctx, tf)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page...)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID > out[j].ID })
+	if len(out) > f.Limit {
+		out = out[:f.Limit]
+	}
+	return out, nil
 }
 
 // Received returns a page of the slips published to the taxpayer npwp

@@ -32,6 +32,7 @@ type fixture struct {
 	w   demo.World
 	hr  context.Context // the director acting for the company
 	co  string
+	sig *signing.Service
 }
 
 func as(t registration.Taxpayer, actingFor *registration.Taxpayer) context.Context {
@@ -64,7 +65,7 @@ func setup(t *testing.T, db *storage.DB) *fixture {
 	sig := signingtest.New(t, db.Signing(), db.TransLog(), policy, now)
 	signingtest.Certify(t, sig, w.Director.ID, pass)
 	svc := ebupot.NewService(db.EBupot(), db.Registration(), sig, policy, now)
-	return &fixture{db: db, svc: svc, w: w, hr: as(w.Director, &w.Company), co: string(w.Company.NPWP)}
+	return &fixture{db: db, svc: svc, w: w, hr: as(w.Director, &w.Company), co: string(w.Company.NPWP), sig: sig}
 }
 
 func day(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }

@@ -283,31 +283,40 @@ type Store interface {
 // The actions of e-Bupot, decided by the roles policy (Rules).
 const (
 	ActRead     actor.Action = "ebupot.read"      // see a withholder's slips
-	ActDraft    actor.Action = "ebupot.draft"     // key in, upload and delete drafts
-	ActSign     actor.Action = "ebupot.sign"      // sign, correct and cancel slips
+	ActDraft    actor.Action = "ebupot.draft"     // key in, upload and delete PPh 21/26 drafts
+	ActSign     actor.Action = "ebupot.sign"      // sign, correct and cancel PPh 21/26 slips
 	ActReceived actor.Action = "ebupot.received"  // see the slips one has received
-	ActCompute  actor.Action = "ebupot.calculate" // compute without storing
-	// The unified slips (BPPU, BPNR) need the unified roles besides.
-	ActDraftUnified actor.Action = "ebupot.unified.draft" // key in and upload unified slips
-	ActSignUnified  actor.Action = "ebupot.unified.sign"  // correct and cancel unified slips
+	ActCompute  actor.Action = "ebupot.calculate" // compute PPh 21/26 without storing
+	// The unified slips (BPPU, BPNR) have their own roles (access.go).
+	ActReadUnified  actor.Action = "ebupot.unified.read"  // see a withholder's unified slips
+	ActDraftUnified actor.Action = "ebupot.unified.draft" // key in, compute, upload and delete unified slips
+	ActSignUnified  actor.Action = "ebupot.unified.sign"  // sign, correct and cancel unified slips
 )
 
-// Rules returns e-Bupot's access rules: drafting and signing PPh 21/26
-// slips need the withholding 21/26 drafter and signer roles (the main PIC
-// holds both); the unified slips need the unified drafter and signer
-// roles as well. Slips state people's pay, so reading a withholder's slips
-// needs the drafter role too, not just any relation to it: an employee
-// sees their own slips among the slips received, not their colleagues'.
+// Rules returns e-Bupot's access rules. The PPh 21/26 slips (BPMP, BP21,
+// BP26, BPA1, BPA2) need the withholding 21/26 drafter and signer roles,
+// the unified slips (BPPU, BPNR) the unified drafter and signer roles;
+// the main PIC holds every role. The payroll slips state people's pay, so
+// reading them needs the 21/26 drafter role, not just any relation to the
+// withholder: an employee sees their own slips among the slips received,
+// not their colleagues', and a holder of the unified roles only sees the
+// unified slips (access.go).
 func Rules() roles.Rules {
 	return roles.Rules{
-		ActRead:     {Need: roles.HoldsRole, Role: roles.Withholding2126Drafter, Officer: roles.OfficerAudit, What: "see this withholder's slips"},
-		ActDraft:    {Need: roles.HoldsRole, Role: roles.Withholding2126Drafter, What: "key in and upload this withholder's slips"},
-		ActSign:     {Need: roles.HoldsRole, Role: roles.Withholding2126Signer, What: "sign, correct and cancel this withholder's slips"},
+		ActRead: {Need: roles.HoldsRole, Role: roles.Withholding2126Drafter, Officer: roles.OfficerAudit,
+			What: "see this withholder's PPh 21/26 slips (BPMP, BP21, BP26, BPA1, BPA2)"},
+		ActDraft: {Need: roles.HoldsRole, Role: roles.Withholding2126Drafter,
+			What: "key in and upload this withholder's PPh 21/26 slips (BPMP, BP21, BP26, BPA1, BPA2)"},
+		ActSign: {Need: roles.HoldsRole, Role: roles.Withholding2126Signer,
+			What: "sign, correct and cancel this withholder's PPh 21/26 slips (BPMP, BP21, BP26, BPA1, BPA2)"},
 		ActReceived: {Need: roles.Related, Officer: roles.OfficerAudit, What: "see the slips this taxpayer received"},
-		ActCompute:  {Need: roles.HoldsRole, Role: roles.Withholding2126Drafter, What: "compute PPh 21/26 for this withholder"},
+		ActCompute: {Need: roles.HoldsRole, Role: roles.Withholding2126Drafter,
+			What: "compute PPh 21/26 for this withholder"},
+		ActReadUnified: {Need: roles.HoldsRole, Role: roles.WithholdingUnifiedDrafter, Officer: roles.OfficerAudit,
+			What: "see this withholder's unified slips (BPPU, BPNR)"},
 		ActDraftUnified: {Need: roles.HoldsRole, Role: roles.WithholdingUnifiedDrafter,
-			What: "key in and upload this withholder's unified slips (BPPU, BPNR)"},
+			What: "key in, compute and upload this withholder's unified slips (BPPU, BPNR)"},
 		ActSignUnified: {Need: roles.HoldsRole, Role: roles.WithholdingUnifiedSigner,
-			What: "correct and cancel this withholder's unified slips (BPPU, BPNR)"},
+			What: "sign, correct and cancel this withholder's unified slips (BPPU, BPNR)"},
 	}
 }

@@ -580,7 +580,7 @@ func (s *Service) ImportBatch(ctx context.Context, npwp string, im Import, bs Ba
 	if err != nil {
 		return Batch{}, err
 	}
-	if err := s.allowUnified(ctx, w, ActDraftUnified, im.Type); err != nil {
+	if err := s.allowType(ctx, w.id(), ActDraft, im.Type); err != nil {
 		return Batch{}, err
 	}
 	if im.TIN != w.NPWP {
@@ -604,5 +604,52 @@ func (s *Service) Batch(ctx context.Context, npwp string, id int64, bs BatchStor
 	if errs.Is(errs.NotFound, err) || err == nil && b.WithholderID != w.id() {
 		return Batch{}, errs.Errorf(errs.NotFound, "withholder %s has no payroll batch %d", w.NPWP, id)
 	}
-	return b, err
+	if err != nil {
+		return Batch{}, err
+	}
+	if err := s.allowBatch(ctx, w, b); err != nil {
+		return Batch{}, err
+	}
+	return b, nil
+}
+
+// allowBatch checks that the caller may read the batch b: its rows may
+// state people's pay unless they are all unified slips. A Coretax file
+// holds one slip type, named by the batch's source; a keyed-in batch is
+// unified when every row made a unified draft (a refused row's type is
+// not kept, so a batch with one needs the PPh 21/26 role).
+func (s *Service) allowBatch(ctx context.Context, w withholder, b Batch) error {
+	all := s.allowFamily(ctx, w.id(), ActRead, false)
+	if all == nil || !errs.Is(errs.Forbidden, all) {
+		return all
+	}
+	if t, ok := strings.CutPrefix(b.Source, "xml:"); ok {
+		return s.allowType(ctx, w.id(), ActRead, objectcode.SlipType(t))
+	}
+	if b.Rejected > 0 {
+		return all
+	}
+	slips := 0
+	f := Filter{WithholderID: w.id(), BatchID: b.ID, Limit: MaxLimit}
+	for {
+		page, err := s.store.List(ctx, f)
+		if err != nil {
+			return err
+		}
+		for _, sl := range page {
+			if !Unified(sl.Type) {
+				return all
+			}
+		}
+		slips += len(page)
+		if len(page) < f.Limit {
+			break
+		}
+		f.After = page[len(page)-1].ID
+	}
+	if slips < b.Created {
+		// A draft of the batch was deleted since: its type is gone.
+		return all
+	}
+	return s.allowFamily(ctx, w.id(), ActRead, true)
 }

@@ -119,6 +119,17 @@ func (s *server) ebupotGuard(r *http.Request, act actor.Action) (*ebupot.Service
 	return svc, nil
 }
 
+// ebupotAccess is what the caller may do with the slips of the taxpayer
+// of the path, by family (PPh 21/26 or unified): the pages offer only the
+// forms and links the caller can use.
+func (s *server) ebupotAccess(r *http.Request) (ebupot.Access, error) {
+	svc, err := s.ebupotService()
+	if err != nil {
+		return ebupot.Access{}, err
+	}
+	return svc.Access(r.Context(), r.PathValue("npwp"))
+}
+
 // today is the current day in WIB, by the e-Bupot Service's clock when
 // there is one.
 func (s *server) ebupotToday() time.Time {
@@ -480,6 +491,12 @@ type payrollPage struct {
 	Upload                      *payrollUpload
 	UploadErrors                *formErrors
 	ListURL, Action, PeriodName string
+	// Keying says the caller may key in PPh 21/26 slips; Uploads lists
+	// the bulk formats the caller may upload.
+	Keying  bool
+	Uploads string
+	// UnifiedURL is the unified slip's form, when the caller may use it.
+	UnifiedURL string
 }
 
 // signForm is the form that signs drafts with one passphrase.
@@ -492,9 +509,23 @@ type signForm struct {
 // payrollEmptyRows is how many empty rows the form offers.
 const payrollEmptyRows = 5
 
-func (s *server) renderPayroll(w http.ResponseWriter, r *http.Request, status int, p payrollPage, emptyRows int) {
+func (s *server) renderPayroll(w http.ResponseWriter, r *http.Request, status int, p payrollPage, emptyRows int) error {
 	npwp := r.PathValue("npwp")
 	p.NPWP, p.ListURL, p.Action = npwp, ebupotURL(npwp), ebupotURL(npwp)+"/payroll"
+	acc, err := s.ebupotAccess(r)
+	if err != nil {
+		return err
+	}
+	p.Keying = acc.Draft2126
+	var formats []string
+	if acc.Draft2126 {
+		formats = append(formats, "MmPayrollBulk (BPMP), Bp21Bulk (BP21), BP26Bulk (BP26), A1Bulk (BPA1), A2Bulk (BPA2)")
+	}
+	if acc.DraftUnified {
+		formats = append(formats, "BpuBulk (BPPU), BPNRBulk (BPNR)")
+		p.UnifiedURL = unifiedURL(npwp)
+	}
+	p.Uploads = strings.Join(formats, ", ")
 	y, m, _ := p.Form.period()
 	if m < 1 || m > 12 || y < 2024 {
 		t := s.ebupotToday()
@@ -514,6 +545,7 @@ func (s *server) renderPayroll(w http.ResponseWriter, r *http.Request, status in
 	}
 	p.page = s.newPage(w, r, "Payroll "+p.PeriodName, "")
 	s.render(w, r, status, "ebupot_payroll", p)
+	return nil
 }
 
 // payrollForm handles GET /taxpayers/{npwp}/ebupot/payroll?year=&month=.
@@ -539,8 +571,7 @@ func (s *server) payrollPage(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		f.WithholdingDate = date(lastDay(y, m))
 	}
-	s.renderPayroll(w, r, status, payrollPage{Form: f, Errors: fe}, payrollEmptyRows)
-	return nil
+	return s.renderPayroll(w, r, status, payrollPage{Form: f, Errors: fe}, payrollEmptyRows)
 }
 
 // lastDay is the last day of a month, the default withholding date of
@@ -562,8 +593,7 @@ func (s *server) payroll(w http.ResponseWriter, r *http.Request) error {
 	p := payrollPage{Form: payrollFormFrom(r.PostForm)}
 	action := r.PostForm.Get("action")
 	if action == "add_rows" {
-		s.renderPayroll(w, r, http.StatusOK, p, payrollEmptyRows)
-		return nil
+		return s.renderPayroll(w, r, http.StatusOK, p, payrollEmptyRows)
 	}
 	p.Form.Rows = slices.DeleteFunc(p.Form.Rows, payrollRow.blank)
 	y, m, fields := p.Form.period()
@@ -578,8 +608,7 @@ func (s *server) payroll(w http.ResponseWriter, r *http.Request) error {
 	}
 	if len(fields) > 0 {
 		p.Errors = errorsOf(errs.InvalidFields("the payroll cannot be read", fields...))
-		s.renderPayroll(w, r, http.StatusUnprocessableEntity, p, 1)
-		return nil
+		return s.renderPayroll(w, r, http.StatusUnprocessableEntity, p, 1)
 	}
 	place := strings.TrimSpace(p.Form.Place)
 	ins := make([]ebupot.Input, len(p.Form.Rows))
@@ -629,8 +658,7 @@ func (s *server) payroll(w http.ResponseWriter, r *http.Request) error {
 		p.Errors = &formErrors{Message: fmt.Sprintf("%d problem(s) in the payroll; nothing was saved", len(order)), Fields: map[string]string{}, Order: order}
 		status = http.StatusUnprocessableEntity
 	}
-	s.renderPayroll(w, r, status, p, 0)
-	return nil
+	return s.renderPayroll(w, r, status, p, 0)
 }
 
 // savePayroll stores the readable rows as one batch: when every row is
@@ -661,8 +689,7 @@ func (s *server) savePayroll(w http.ResponseWriter, r *http.Request, svc *ebupot
 				return err
 			}
 			p.Errors = errorsOf(err)
-			s.renderPayroll(w, r, http.StatusUnprocessableEntity, p, 0)
-			return nil
+			return s.renderPayroll(w, r, http.StatusUnprocessableEntity, p, 0)
 		}
 		if b.Rejected == 0 && len(order) == 0 {
 			return seeOther(w, r, ebupotURL(npwp)+"?batch="+strconv.FormatInt(b.ID, 10)+"&done=saved")
@@ -717,8 +744,7 @@ func (s *server) savePayroll(w http.ResponseWriter, r *http.Request, svc *ebupot
 	p.Form.Rows = rows
 	p.Errors = &formErrors{Message: fmt.Sprintf("%d row(s) saved as drafts, %d row(s) rejected: correct the rejected rows below and save them again", len(p.Saved), len(rows)),
 		Fields: map[string]string{}, Order: moved}
-	s.renderPayroll(w, r, http.StatusUnprocessableEntity, p, 0)
-	return nil
+	return s.renderPayroll(w, r, http.StatusUnprocessableEntity, p, 0)
 }
 
 // Signing drafts.
@@ -862,6 +888,7 @@ type slipListPage struct {
 	Drafts                   bool
 	PayrollURL, ReceivedURL  string
 	UnifiedURL               string
+	KeyPayroll               bool
 	ListURL, ObjectCodesURL  string
 	BatchNote                string
 	FilterOpen, SignSelected bool
@@ -879,8 +906,9 @@ var (
 	slipTypeChoices = choices("Any type", "BPMP", "BPMP (monthly, permanent employees)", "BP21", "BP21 (other PPh 21)",
 		"BP26", "BP26 (PPh 26, non-residents)", "BPA1", "BPA1 (year-end, employees)", "BPA2", "BPA2 (year-end, government employees)",
 		"BPPU", "BPPU (unified, residents)", "BPNR", "BPNR (unified, non-residents)")
-	slipStatusChoices = choices("Any status", "draft", "draft", "signed", "signed", "corrected", "corrected", "cancelled", "cancelled")
-	receivedStatuses  = choices("Any status", "signed", "signed", "corrected", "corrected", "cancelled", "cancelled")
+	unifiedListChoices = choices("Any unified type", "BPPU", "BPPU (unified, residents)", "BPNR", "BPNR (unified, non-residents)")
+	slipStatusChoices  = choices("Any status", "draft", "draft", "signed", "signed", "corrected", "corrected", "cancelled", "cancelled")
+	receivedStatuses   = choices("Any status", "signed", "signed", "corrected", "corrected", "cancelled", "cancelled")
 )
 
 // ebupotList handles GET /taxpayers/{npwp}/ebupot.
@@ -934,6 +962,23 @@ func (s *server) renderSlips(w http.ResponseWriter, r *http.Request, status int,
 		}
 		p.FilterErrors, status = errorsOf(err), http.StatusUnprocessableEntity
 		rows = nil
+	}
+	// Offer only the pages the caller can use: the payroll page keys in
+	// PPh 21/26 slips and uploads the bulk files of the families the
+	// caller drafts, the unified form needs the unified drafter role.
+	acc, err := s.ebupotAccess(r)
+	if err != nil && !errs.Is(errs.Forbidden, err) {
+		return err
+	}
+	if !acc.Draft2126 && !acc.DraftUnified {
+		p.PayrollURL = ""
+	}
+	if !acc.DraftUnified {
+		p.UnifiedURL = ""
+	}
+	p.KeyPayroll = acc.Draft2126
+	if !received && !acc.Read2126 {
+		p.TypeChoices = unifiedListChoices
 	}
 	for i := range rows {
 		sl := &rows[i]
@@ -996,6 +1041,9 @@ type slipPage struct {
 	ListURL, BaseURL, Verify   string
 	ReplacesURL, ReplacedByURL string
 	BatchURL                   string
+	// MayDraft and MaySign say whether the caller holds the drafter and
+	// signer roles of the slip's family: the forms are offered only then.
+	MayDraft, MaySign bool
 }
 
 // correctForm is a correction as typed, prefilled with the slip.
@@ -1111,6 +1159,15 @@ func (s *server) renderSlip(w http.ResponseWriter, r *http.Request, status int, 
 		PTKPChoices: []optgroup{{Options: ptkpOptions()}}, FacilityList: facilityChoicesFor(sl.Type)}
 	if !p.Withholder {
 		p.ListURL = ebupotURL(npwp) + "/received"
+	} else {
+		acc, err := s.ebupotAccess(r)
+		if err != nil {
+			return err
+		}
+		p.MayDraft, p.MaySign = acc.Draft2126, acc.Sign2126
+		if ebupot.Unified(sl.Type) {
+			p.MayDraft, p.MaySign = acc.DraftUnified, acc.SignUnified
+		}
 	}
 	if r.Method == http.MethodGet {
 		p.Flash = ebupotFlashes[r.URL.Query().Get("done")]
@@ -1431,8 +1488,7 @@ func (s *server) uploadPayroll(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		p.UploadErrors = errorsOf(err)
-		s.renderPayroll(w, r, http.StatusUnprocessableEntity, p, payrollEmptyRows)
-		return nil
+		return s.renderPayroll(w, r, http.StatusUnprocessableEntity, p, payrollEmptyRows)
 	}
 	var im ebupot.Import
 	f, _, ferr := r.FormFile("file")
@@ -1472,6 +1528,5 @@ func (s *server) uploadPayroll(w http.ResponseWriter, r *http.Request) error {
 		}
 		p.Sign.Batch = b.ID
 	}
-	s.renderPayroll(w, r, http.StatusUnprocessableEntity, p, payrollEmptyRows)
-	return nil
+	return s.renderPayroll(w, r, http.StatusUnprocessableEntity, p, payrollEmptyRows)
 }
