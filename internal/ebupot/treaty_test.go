@@ -8,7 +8,7 @@ import (
 	"github.com/coretax/coretax/internal/ebupot/objectcode"
 	"github.com/coretax/coretax/internal/money"
 	"github.com/coretax/coretax/internal/pph21"
-	"github.com/coretax/coretax/internal/pph21/treaty"
+	"github.com/coretax/coretax/internal/pph21/treaty/treatytest"
 	"github.com/coretax/coretax/internal/storage"
 	"github.com/coretax/coretax/internal/storage/storagetest"
 )
@@ -17,12 +17,7 @@ import (
 // against the installed treaty table (the example file, not real rates),
 // fill it when left out, and say so when the table has no row.
 func TestTreatyTable(t *testing.T) {
-	tab, err := treaty.ReadFile("../pph21/treaty/testdata/example.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	treaty.Install(tab)
-	defer treaty.Install(nil)
+	treatytest.InstallExample(t)
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		f := setup(t, db)
 		bp26 := func(country string) ebupot.Input {
@@ -92,12 +87,7 @@ func TestTreatyTable(t *testing.T) {
 // not a real rate); without the row the flag is refused, and the flag is
 // refused on any other slip type, code or facility.
 func TestQualifyingShareholding(t *testing.T) {
-	tab, err := treaty.ReadFile("../pph21/treaty/testdata/example.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	treaty.Install(tab)
-	defer treaty.Install(nil)
+	treatytest.InstallExample(t)
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		f := setup(t, db)
 		div := func(f func(*ebupot.Input)) ebupot.Input {

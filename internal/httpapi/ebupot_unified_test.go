@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/coretax/coretax/internal/demo"
-	"github.com/coretax/coretax/internal/pph21/treaty"
+	"github.com/coretax/coretax/internal/pph21/treaty/treatytest"
 	"github.com/coretax/coretax/internal/storage"
 	"github.com/coretax/coretax/internal/storage/storagetest"
 )
@@ -88,12 +88,7 @@ func TestUnifiedSlipsAPI(t *testing.T) {
 // the flag, keeps it through signing and drops it in a correction that
 // leaves it out; on another code the flag is refused by name.
 func TestQualifyingShareholdingAPI(t *testing.T) {
-	tab, err := treaty.ReadFile("../pph21/treaty/testdata/example.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	treaty.Install(tab)
-	defer treaty.Install(nil)
+	treatytest.InstallExample(t)
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		e := newBupotEnv(t, db)
 		base := "/api/v1/taxpayers/" + string(e.w.Company.NPWP) + "/ebupot"

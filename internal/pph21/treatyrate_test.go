@@ -8,19 +8,11 @@ import (
 	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/money"
 	"github.com/coretax/coretax/internal/pph21/treaty"
+	"github.com/coretax/coretax/internal/pph21/treaty/treatytest"
 )
 
-func exampleTreaties(t *testing.T) *treaty.Table {
-	t.Helper()
-	tab, err := treaty.ReadFile("treaty/testdata/example.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tab
-}
-
 func TestPPh26TreatyTable(t *testing.T) {
-	tab := exampleTreaties(t)
+	tab := treatytest.Example(t)
 	base := Input{Year: 2026, Method: PPh26, Gross: rp(100_000_000), Country: "SGP", Treaty: true, COD: "SKD-1", Treaties: tab}
 	with := func(f func(*Input)) Input { in := base; f(&in); return in }
 	tests := []struct {
@@ -87,7 +79,7 @@ func TestPPh26TreatyTable(t *testing.T) {
 }
 
 func TestPPh26InstalledTreaties(t *testing.T) {
-	treaty.Install(exampleTreaties(t))
+	treaty.Install(treatytest.Example(t))
 	defer treaty.Install(nil)
 	in, err := ParseInput(strings.NewReader(`{"year": 2026, "method": "pph26", "gross": "100000000", "country": "SGP", "treaty": true, "income": "royalties", "cod": "SKD-9"}`))
 	if err != nil {

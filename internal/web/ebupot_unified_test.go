@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/coretax/coretax/internal/pph21/treaty"
+	"github.com/coretax/coretax/internal/pph21/treaty/treatytest"
 	"github.com/coretax/coretax/internal/storage"
 	"github.com/coretax/coretax/internal/storage/storagetest"
 )
@@ -72,12 +72,7 @@ func TestUnifiedSlipPages(t *testing.T) {
 // shown on the detail page, ticked in its correction form, and left
 // unticked in a correction that drops it.
 func TestQualifyingShareholdingPages(t *testing.T) {
-	tab, err := treaty.ReadFile("../pph21/treaty/testdata/example.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	treaty.Install(tab)
-	defer treaty.Install(nil)
+	treatytest.InstallExample(t)
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		s := newEBupotSite(t, db)
 		w := s.world
