@@ -139,7 +139,7 @@ func (s *server) authCodeResend(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	id, err := pathID(r, "authorization-code request")
+	id, err := pathNumber(r, "id", "authorization-code request")
 	if err != nil {
 		return err
 	}
@@ -163,7 +163,7 @@ func (s *server) authCodeConfirm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	id, err := pathID(r, "authorization-code request")
+	id, err := pathNumber(r, "id", "authorization-code request")
 	if err != nil {
 		return err
 	}
@@ -187,7 +187,7 @@ func (s *server) authCodeVerify(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	id, err := pathID(r, "authorization-code request")
+	id, err := pathNumber(r, "id", "authorization-code request")
 	if err != nil {
 		return err
 	}
@@ -213,7 +213,7 @@ func (s *server) authCodeIssue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	id, err := pathID(r, "authorization-code request")
+	id, err := pathNumber(r, "id", "authorization-code request")
 	if err != nil {
 		return err
 	}
@@ -256,7 +256,7 @@ func (s *server) authCodeDecide(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	id, err := pathID(r, "authorization-code request")
+	id, err := pathNumber(r, "id", "authorization-code request")
 	if err != nil {
 		return err
 	}

@@ -56,14 +56,6 @@ func uploadOut(u efaktur.Upload) uploadJSON {
 		CreatedAt: u.CreatedAt, StartedAt: optTime(u.StartedAt), FinishedAt: optTime(u.FinishedAt)}
 }
 
-func uploadID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, errs.Errorf(errs.NotFound, "there is no upload %s", r.PathValue("id"))
-	}
-	return id, nil
-}
-
 // createUpload handles POST /taxpayers/{npwp}/efaktur/uploads: a
 // TaxInvoiceBulk file as a multipart form (fields file, passphrase,
 // idempotency_key) or as the raw application/xml body. The Idempotency-Key
@@ -192,7 +184,7 @@ func (s *server) upload(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	id, err := uploadID(r)
+	id, err := pathNumber(r, "id", "upload")
 	if err != nil {
 		return err
 	}
@@ -231,7 +223,7 @@ func (s *server) uploadProblems(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	id, err := uploadID(r)
+	id, err := pathNumber(r, "id", "upload")
 	if err != nil {
 		return err
 	}
@@ -262,7 +254,7 @@ func (s *server) cancelUpload(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	id, err := uploadID(r)
+	id, err := pathNumber(r, "id", "upload")
 	if err != nil {
 		return err
 	}

@@ -82,7 +82,7 @@ func (s *server) exemptionCertificate(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	id, err := pathID(r, "exemption certificate")
+	id, err := pathNumber(r, "id", "exemption certificate")
 	if err != nil {
 		return err
 	}
@@ -137,7 +137,7 @@ func (s *server) revokeExemption(w http.ResponseWriter, r *http.Request) error {
 	if err := svc.Allow(r.Context(), npwp, exemption.ActRecord); err != nil {
 		return err
 	}
-	id, err := pathID(r, "exemption certificate")
+	id, err := pathNumber(r, "id", "exemption certificate")
 	if err != nil {
 		return err
 	}

@@ -24,15 +24,6 @@ func (s *server) bookingService() (*pbjt.Bookings, error) {
 	return s.bookings, nil
 }
 
-// pathNumber reads a positive number from the path, or answers NotFound.
-func pathNumber(r *http.Request, name, what string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, errs.Errorf(errs.NotFound, "there is no %s %s", what, r.PathValue(name))
-	}
-	return id, nil
-}
-
 // bookingTarget checks act on the taxpayer first, so that a stranger hears
 // the refusal before anything about the request, then reads the property.
 func (s *server) bookingTarget(r *http.Request, act actor.Action) (*pbjt.Bookings, int64, error) {

@@ -154,7 +154,7 @@ func (s *server) revokeRole(w http.ResponseWriter, r *http.Request) error {
 	if err := s.needRoles(); err != nil {
 		return err
 	}
-	id, err := pathID(r, "role grant")
+	id, err := pathNumber(r, "id", "role grant")
 	if err != nil {
 		return err
 	}
@@ -195,7 +195,7 @@ func (s *server) revokeAppointment(w http.ResponseWriter, r *http.Request) error
 	if err := s.needRoles(); err != nil {
 		return err
 	}
-	id, err := pathID(r, "consultant appointment")
+	id, err := pathNumber(r, "id", "consultant appointment")
 	if err != nil {
 		return err
 	}
@@ -240,7 +240,7 @@ func (s *server) answer(w http.ResponseWriter, r *http.Request, accept bool) err
 	if err := s.needRoles(); err != nil {
 		return err
 	}
-	id, err := pathID(r, "consultant invitation")
+	id, err := pathNumber(r, "id", "consultant invitation")
 	if err != nil {
 		return err
 	}
@@ -295,10 +295,12 @@ func (s *server) needRoles() error {
 	return nil
 }
 
-func pathID(r *http.Request, what string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+// pathNumber reads the path value name, a positive number, or answers
+// NotFound naming what: a malformed number names nothing that exists.
+func pathNumber(r *http.Request, name, what string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, errs.Errorf(errs.NotFound, "%s %q does not exist", what, r.PathValue("id"))
+		return 0, errs.Errorf(errs.NotFound, "there is no %s %s", what, r.PathValue(name))
 	}
 	return id, nil
 }

@@ -288,9 +288,9 @@ func (s *server) signingJob(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := pathNumber(r, "id", "signing job")
 	if err != nil {
-		return errs.Errorf(errs.NotFound, "there is no signing job %s", r.PathValue("id"))
+		return err
 	}
 	job, err := svc.Job(r.Context(), id)
 	if err != nil {

@@ -446,9 +446,9 @@ func (s *server) revokeToken(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := formID(r, "token")
 	if err != nil {
-		return errs.Errorf(errs.NotFound, "there is no token %q", r.PathValue("id"))
+		return err
 	}
 	if err := svc.RevokeToken(r.Context(), id); err != nil {
 		return s.securityRejected(w, r, err, "token")

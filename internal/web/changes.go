@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/registration"
 )
 
@@ -52,9 +51,9 @@ func (s *server) addParty(w http.ResponseWriter, r *http.Request) error {
 
 // endParty handles POST /taxpayers/{npwp}/parties/{id}/end.
 func (s *server) endParty(w http.ResponseWriter, r *http.Request) error {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := formID(r, "related party")
 	if err != nil {
-		return errs.Errorf(errs.NotFound, "there is no related party %q", r.PathValue("id"))
+		return err
 	}
 	until := r.PostForm.Get("valid_until")
 	set := func(fs *profileForms, fe *formErrors) { fs.EndParty, fs.EndValue, fs.EndErrs = id, until, fe }

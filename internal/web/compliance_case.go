@@ -458,11 +458,8 @@ func (s *server) caseTarget(r *http.Request) (*casework.Service, int64, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return nil, 0, errs.Errorf(errs.NotFound, "there is no case %s", r.PathValue("id"))
-	}
-	return svc, id, nil
+	id, err := formID(r, "case")
+	return svc, id, err
 }
 
 func (s *server) renderCase(w http.ResponseWriter, r *http.Request, status int, form string, fe *formErrors) error {

@@ -196,11 +196,8 @@ func (s *server) letterTarget(r *http.Request) (*casework.Service, int64, error)
 	if err := svc.Allow(r.Context(), r.PathValue("npwp"), casework.ActLetters); err != nil {
 		return nil, 0, err
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return nil, 0, errs.Errorf(errs.NotFound, "there is no letter %s", r.PathValue("id"))
-	}
-	return svc, id, nil
+	id, err := formID(r, "letter")
+	return svc, id, err
 }
 
 func (s *server) renderTaxpayerLetter(w http.ResponseWriter, r *http.Request, status int, fe *formErrors) error {

@@ -152,9 +152,9 @@ func (s *server) uploadJob(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	npwp := r.PathValue("npwp")
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := formID(r, "upload")
 	if err != nil {
-		return errs.Errorf(errs.NotFound, "there is no upload %s", r.PathValue("id"))
+		return err
 	}
 	job, err := svc.Job(r.Context(), npwp, id)
 	if err != nil {
@@ -195,9 +195,9 @@ func (s *server) cancelUpload(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	npwp := r.PathValue("npwp")
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := formID(r, "upload")
 	if err != nil {
-		return errs.Errorf(errs.NotFound, "there is no upload %s", r.PathValue("id"))
+		return err
 	}
 	job, err := svc.Cancel(r.Context(), npwp, id)
 	if err != nil && !errs.Is(errs.Conflict, err) {

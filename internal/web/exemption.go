@@ -180,9 +180,9 @@ func (s *server) revokeExemption(w http.ResponseWriter, r *http.Request) error {
 	if err := svc.Allow(r.Context(), npwp, exemption.ActRecord); err != nil {
 		return err
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := formID(r, "exemption certificate")
 	if err != nil {
-		return errs.Errorf(errs.NotFound, "exemption certificate %q does not exist", r.PathValue("id"))
+		return err
 	}
 	version, _ := strconv.Atoi(r.PostForm.Get("version"))
 	_, err = svc.Revoke(r.Context(), npwp, id, version, r.PostForm.Get("revoked_from"), r.PostForm.Get("reason"))

@@ -39,11 +39,8 @@ func (s *server) bookingTarget(r *http.Request, act actor.Action) (*pbjt.Booking
 	if err := svc.Allow(r.Context(), r.PathValue("npwp"), act); err != nil {
 		return nil, 0, err
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return nil, 0, errs.Errorf(errs.NotFound, "there is no property %s", r.PathValue("id"))
-	}
-	return svc, id, nil
+	id, err := formID(r, "property")
+	return svc, id, err
 }
 
 // bookingFormats are the choices of the import form's format select.

@@ -37,11 +37,8 @@ func (s *server) declarationTarget(r *http.Request, act actor.Action) (*pbjt.Dec
 	if err := svc.Allow(r.Context(), r.PathValue("npwp"), act); err != nil {
 		return nil, 0, err
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return nil, 0, errs.Errorf(errs.NotFound, "there is no property %s", r.PathValue("id"))
-	}
-	return svc, id, nil
+	id, err := formID(r, "property")
+	return svc, id, err
 }
 
 func declarationsURL(npwp string, id int64) string {

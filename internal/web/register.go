@@ -1,11 +1,12 @@
 package web
 
 import (
-	"github.com/coretax/coretax/internal/httpmw"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/coretax/coretax/internal/httpmw"
 
 	"github.com/coretax/coretax/internal/errs"
 	"github.com/coretax/coretax/internal/registration"

@@ -391,7 +391,7 @@ func (s *server) peopleRefused(w http.ResponseWriter, r *http.Request, err error
 func formID(r *http.Request, what string) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, errs.Errorf(errs.NotFound, "%s %q does not exist", what, r.PathValue("id"))
+		return 0, errs.Errorf(errs.NotFound, "there is no %s %s", what, r.PathValue("id"))
 	}
 	return id, nil
 }
