@@ -6,9 +6,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/coretax/coretax/internal/httpmw"
-
 	"github.com/coretax/coretax/internal/errs"
+	"github.com/coretax/coretax/internal/httpmw"
 	"github.com/coretax/coretax/internal/registration"
 	"github.com/coretax/coretax/internal/taxid"
 )
