@@ -34,10 +34,9 @@ type Decoder struct {
 	open []xml.Name
 	err  error
 	// scan tokenizes a document held in memory (NewBytesDecoder) until
-	// it meets what it leaves to encoding/xml; then dec takes over, and
-	// scan is nil.
+	// it meets what it leaves to encoding/xml; then dec takes over the
+	// document (scan.b), and scan is nil.
 	scan *scanner
-	doc  []byte
 	// element says a start tag was read: io.EOF after it ends the
 	// document, before it the document is missing.
 	element bool
@@ -69,7 +68,7 @@ func NewRawDecoder(src io.Reader, name string) *Decoder {
 // positions and errors at a fraction of the cost. doc must not change
 // while the Decoder is in use.
 func NewBytesDecoder(doc []byte, name string) *Decoder {
-	return &Decoder{lines: newDocLines(doc), name: name, raw: true, scan: newScanner(doc), doc: doc}
+	return &Decoder{lines: newDocLines(doc), name: name, raw: true, scan: newScanner(doc)}
 }
 
 // offset returns the offset of the next byte to read.
@@ -90,7 +89,7 @@ const (
 	kindText
 )
 
-// token is a token as the Decoder passes it around inside, so that the
+// item is a token as the Decoder passes it around inside, so that the
 // tokens it skips or reads as text are never boxed in an xml.Token.
 type item struct {
 	kind kind
@@ -143,7 +142,7 @@ func (d *Decoder) rawToken(t *item) error {
 		case scanEOF:
 			return io.EOF
 		}
-		dec := xml.NewDecoder(bytes.NewReader(d.doc))
+		dec := xml.NewDecoder(bytes.NewReader(d.scan.b))
 		dec.Strict = true
 		for range d.scan.n {
 			if _, err := dec.RawToken(); err != nil {
